@@ -45,6 +45,8 @@ interface Frame {
   readonly end: number;
   /** How headers inside this frame are read. */
   readonly enc: LevelEncoding;
+  /** The sequence's or Pixel Data's tag (items: their sequence's), for error messages. */
+  readonly tag: Tag;
 }
 
 type Phase = "preamble" | "meta" | "dataset";
@@ -105,7 +107,9 @@ export class DicomParser {
       );
     }
     const open = this.#stack.findLast((f) => f.end === UNDEFINED_LENGTH);
-    if (open) throw new DicomParseError(`Truncated input: ${open.kind} not closed`, this.#offset);
+    if (open) {
+      throw new DicomParseError(`Truncated input: ${open.kind} not closed`, this.#offset, open.tag);
+    }
     while (this.#stack.length > 0) this.#close();
     return this.#take();
   }
@@ -234,7 +238,7 @@ export class DicomParser {
     const top = this.#stack.at(-1);
     if (top && top.end !== UNDEFINED_LENGTH && this.#offset >= top.end) {
       if (this.#offset > top.end) {
-        throw new DicomParseError(`Content overruns its ${top.kind}`, this.#offset);
+        throw new DicomParseError(`Content overruns its ${top.kind}`, this.#offset, top.tag);
       }
       this.#close();
       return true;
@@ -259,7 +263,7 @@ export class DicomParser {
     if (tag === ITEM && top?.kind === "sequence") {
       if (length !== UNDEFINED_LENGTH) this.#checkFits(length, tag);
       const end = length === UNDEFINED_LENGTH ? length : this.#offset + length;
-      this.#open({ kind: "item", end, enc: top.enc }, at);
+      this.#open({ kind: "item", end, enc: top.enc, tag: top.tag }, at);
       this.#out.push({ kind: "itemStart", length, offset: at });
       return true;
     }
@@ -311,7 +315,7 @@ export class DicomParser {
       this.#checkFits(headerSize + length, tag);
       q.skip(headerSize);
       this.#offset += headerSize;
-      this.#open({ kind: "sequence", end: this.#offset + length, enc }, at);
+      this.#open({ kind: "sequence", end: this.#offset + length, enc, tag }, at);
       this.#out.push({ kind: "sequenceStart", tag, vr, length, offset: at });
       return true;
     }
@@ -332,14 +336,14 @@ export class DicomParser {
     this.#queue.skip(headerSize);
     this.#offset += headerSize;
     if (vr === "SQ") {
-      this.#open({ kind: "sequence", end: UNDEFINED_LENGTH, enc }, at);
+      this.#open({ kind: "sequence", end: UNDEFINED_LENGTH, enc, tag }, at);
       this.#out.push({ kind: "sequenceStart", tag, vr, length: UNDEFINED_LENGTH, offset: at });
     } else if (vr === "OB" || vr === "OW" || ((vr === "UN") && tag === PIXEL_DATA)) {
-      this.#open({ kind: "pixels", end: UNDEFINED_LENGTH, enc }, at);
+      this.#open({ kind: "pixels", end: UNDEFINED_LENGTH, enc, tag }, at);
       this.#out.push({ kind: "pixelSequenceStart", tag, vr, offset: at });
     } else if (vr === "UN") {
       // PS3.5 §6.2.2: a UN of undefined length holds a sequence in Implicit VR Little Endian.
-      this.#open({ kind: "sequence", end: UNDEFINED_LENGTH, enc: IMPLICIT_LE }, at);
+      this.#open({ kind: "sequence", end: UNDEFINED_LENGTH, enc: IMPLICIT_LE, tag }, at);
       this.#out.push({ kind: "sequenceStart", tag, vr, length: UNDEFINED_LENGTH, offset: at });
     } else {
       throw new DicomParseError(`Undefined length is not allowed for VR ${vr}`, at, tag);
