@@ -1,0 +1,513 @@
+import { decodeText, encodeText, parseSpecificCharacterSet } from "../dicom/charset.ts";
+import { vrOf } from "../dicom/dictionary.ts";
+import type { DicomEvent, ElementEvent } from "../dicom/events.ts";
+import { concat, DICOMDIR_SOP_CLASS, padUid } from "../dicom/file_meta.ts";
+import type { DicomEventStage } from "../dicom/streams.ts";
+import { formatTag, groupOf, isPrivateCreator, isPrivateTag, type Tag } from "../dicom/tag.ts";
+import { isTextVr, type Vr } from "../dicom/vr.ts";
+import { type Effect, effectOf } from "./actions.ts";
+import { dayShift, shiftDate, shiftDateTime } from "./dates.ts";
+import { dummyValue, padToEven } from "./dummy.ts";
+import { DeidSkipError, DeidValueError } from "./errors.ts";
+import { HeaderHoldback } from "./header_holdback.ts";
+import {
+  DEIDENTIFICATION_METHOD,
+  DEIDENTIFICATION_METHOD_CODES,
+  type IdentityClaim,
+  identityEvents,
+  LONGITUDINAL_TEMPORAL_MODIFIED,
+  longitudinalEvents,
+  PATIENT_IDENTITY_REMOVED,
+} from "./identity.ts";
+import type { Decision, DeidPolicy } from "./policy.ts";
+import { ReportBuilder } from "./report.ts";
+import { applyRegexp } from "./rules.ts";
+import { mapUidValue } from "./uid.ts";
+
+/** Largest value gathered whole to map, clean or rewrite it. */
+const MAX_GATHER = 1024 * 1024;
+/** File Meta elements that name the sending system: removed (the encoder writes ours). */
+const META_REMOVED = new Set([
+  0x00020012,
+  0x00020013,
+  0x00020016,
+  0x00020017,
+  0x00020018,
+  0x00020100,
+  0x00020102,
+]);
+/** Groups that are neither standard nor private (PS3.5 §7.1): always removed. */
+const ILLEGAL_GROUPS = new Set([0x0001, 0x0003, 0x0005, 0x0007, 0xffff]);
+/** Elements this engine writes itself. */
+const OWN_ELEMENTS = new Set([
+  PATIENT_IDENTITY_REMOVED,
+  DEIDENTIFICATION_METHOD,
+  DEIDENTIFICATION_METHOD_CODES,
+]);
+
+/** Output held for a private group until it is known which creators are still needed. */
+interface PrivateGroup {
+  readonly group: number;
+  readonly creators: Map<number, DicomEvent[]>;
+  readonly kept: Set<number>;
+  readonly events: DicomEvent[];
+}
+
+/** A level of the output tree: the dataset, an item, a sequence or encapsulated pixels. */
+interface Level {
+  readonly kind: "dataset" | "item" | "sequence" | "pixels";
+  charsets: string[];
+  /** Private creators seen at this level: (group << 8 | block) → creator text. */
+  readonly creators: Map<number, string>;
+  pending?: PrivateGroup;
+}
+
+/** The element whose value events are arriving. */
+interface Current {
+  readonly ev: ElementEvent;
+  readonly level: number;
+  readonly mode: "pass" | "drop" | "gather";
+  readonly parts: Uint8Array[];
+  size: number;
+  readonly done?: (value: Uint8Array) => void;
+}
+
+/** Construction options of {@link DeidentifyStage}. */
+export interface DeidentifyStageOptions {
+  readonly policy: DeidPolicy;
+  readonly key: Uint8Array;
+  readonly claim: IdentityClaim;
+  /** Clean-option codes are claimed only for options whose rows occur in the file. */
+  readonly cleanCodes?: ReadonlyMap<string, (tags: Set<Tag>) => boolean>;
+}
+
+/**
+ * The de-identification engine as a synchronous event stage (PS3.15 Annex E): applies the
+ * policy's action to every element at every depth, maps UIDs with a keyed function, shifts or
+ * removes dates, removes private groups, rewrites File Meta and adds (0012,0062-0064).
+ * Only short values that an action needs are gathered; everything else streams.
+ */
+export class DeidentifyStage implements DicomEventStage {
+  readonly report = new ReportBuilder();
+  readonly #policy: DeidPolicy;
+  readonly #key: Uint8Array;
+  readonly #holdback = new HeaderHoldback();
+  #claim: IdentityClaim;
+  #out: DicomEvent[] = [];
+  #levels: Level[] = [{ kind: "dataset", charsets: [], creators: new Map() }];
+  #cur: Current | undefined;
+  #skip = 0;
+  #inMeta = true;
+  #littleEndian = true;
+  #identityDone = false;
+  #longitudinalDone = false;
+  #shiftDays: number | undefined;
+  #removed = new Set<string>();
+  readonly #cleanCodes?: DeidentifyStageOptions["cleanCodes"];
+
+  constructor(options: DeidentifyStageOptions) {
+    this.#policy = options.policy;
+    this.#key = options.key;
+    this.#claim = options.claim;
+    this.#cleanCodes = options.cleanCodes;
+  }
+
+  /** True when `text` equals a value this file had and its output no longer has. */
+  wasRemoved(text: string): boolean {
+    return this.#removed.has(text.trim().toUpperCase());
+  }
+
+  push(events: DicomEvent[]): DicomEvent[] {
+    for (const ev of events) {
+      if (this.#holdback.holding) {
+        const held = this.#holdback.add(ev);
+        if (held) this.#startOutput(held);
+        continue;
+      }
+      this.#event(ev);
+    }
+    return this.#take();
+  }
+
+  finish(): DicomEvent[] {
+    if (this.#holdback.holding) this.#startOutput(this.#holdback.release());
+    if (!this.#inMeta) {
+      this.#flushPrivate(0);
+      this.#insertOwn(0xffffffff);
+    }
+    return this.#take();
+  }
+
+  #take(): DicomEvent[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  /** The header is complete: settle what depended on it, then process the held events. */
+  #startOutput(held: DicomEvent[]): void {
+    const facts = this.#holdback.facts;
+    if (facts.sopClass === DICOMDIR_SOP_CLASS) {
+      throw new DeidSkipError(
+        "dicomdir",
+        "DICOMDIR not anonymized (not specified by the standard): regenerate it from the outputs",
+      );
+    }
+    if (this.#cleanCodes) {
+      const codes = this.#claim.codes.filter((c) =>
+        this.#cleanCodes!.get(c.value)?.(facts.tags) ?? true
+      );
+      this.#claim = { ...this.#claim, codes };
+    }
+    this.#shiftDays = dayShift(this.#key, facts.patientId);
+    for (const ev of held) this.#event(ev);
+  }
+
+  #event(ev: DicomEvent): void {
+    if (this.#skip > 0) return this.#skipEvent(ev);
+    switch (ev.kind) {
+      case "preamble":
+        // The preamble is free for application use and may carry anything: zero it.
+        return this.#emit({ kind: "preamble", bytes: new Uint8Array(128) });
+      case "metaEnd":
+        this.#inMeta = false;
+        this.#littleEndian = ev.encoding.littleEndian;
+        this.report.transferSyntax = ev.encoding.transferSyntax;
+        return this.#emit(ev);
+      case "element":
+        return this.#element(ev);
+      case "value":
+        return this.#value(ev);
+      case "sequenceStart":
+        return this.#sequenceStart(ev);
+      case "itemStart":
+        this.#emit(ev);
+        this.#levels.push({ kind: "item", charsets: this.#level().charsets, creators: new Map() });
+        return;
+      case "itemEnd":
+        this.#flushPrivate(this.#levels.length - 1);
+        this.#levels.pop();
+        return this.#emit(ev);
+      case "pixelSequenceStart":
+        this.#beforeElement(ev.tag);
+        this.#emit(ev);
+        this.#levels.push({ kind: "pixels", charsets: [], creators: new Map() });
+        return;
+      case "fragment":
+        this.#cur = {
+          ev: { kind: "element", tag: 0x7fe00010, vr: "OB", length: ev.length, offset: ev.offset },
+          level: this.#levels.length - 1,
+          mode: "pass",
+          parts: [],
+          size: 0,
+        };
+        return this.#emit(ev);
+      case "sequenceEnd":
+        this.#levels.pop();
+        return this.#emit(ev);
+    }
+  }
+
+  /** Skips a removed subtree, counting nested starts and ends. */
+  #skipEvent(ev: DicomEvent): void {
+    if (
+      ev.kind === "sequenceStart" || ev.kind === "itemStart" || ev.kind === "pixelSequenceStart"
+    ) this.#skip++;
+    else if (ev.kind === "sequenceEnd" || ev.kind === "itemEnd") this.#skip--;
+  }
+
+  #level(): Level {
+    return this.#levels[this.#levels.length - 1];
+  }
+
+  /** Work due before an element at the current level: close a private group, add our elements. */
+  #beforeElement(tag: Tag): void {
+    const index = this.#levels.length - 1;
+    const pending = this.#levels[index].pending;
+    if (pending && pending.group !== groupOf(tag)) this.#flushPrivate(index);
+    if (index === 0 && !this.#inMeta) this.#insertOwn(tag);
+  }
+
+  /** Adds (0012,0062-0064) and (0028,0303) at their place in tag order. */
+  #insertOwn(nextTag: Tag): void {
+    if (!this.#identityDone && nextTag > DEIDENTIFICATION_METHOD_CODES) {
+      this.#identityDone = true;
+      for (const e of identityEvents(this.#claim)) this.#emit(e);
+    }
+    const longitudinal = this.#longitudinal();
+    if (
+      !this.#longitudinalDone && longitudinal !== undefined &&
+      nextTag > LONGITUDINAL_TEMPORAL_MODIFIED
+    ) {
+      this.#longitudinalDone = true;
+      for (const e of longitudinalEvents(longitudinal)) this.#emit(e);
+    }
+  }
+
+  #longitudinal(): boolean | undefined {
+    const options = this.#policy.profile.options;
+    if (options.includes("retain-long-modified-dates")) return true;
+    if (options.includes("retain-long-full-dates")) return false;
+    return undefined;
+  }
+
+  #element(ev: ElementEvent): void {
+    if (this.#inMeta) return this.#metaElement(ev);
+    this.#beforeElement(ev.tag);
+    const decision = this.#decide(ev.tag);
+    const effVr = ev.vr === "UN" ? vrOf(ev.tag) : ev.vr;
+    let effect = this.#effect(decision, effVr, false);
+    if (
+      effVr === "SQ" && effect !== "delete" && effect !== "empty" &&
+      !(decision.source === "user" && effect === "keep")
+    ) {
+      // A sequence hidden in a UN value cannot be inspected: remove it rather than pass it.
+      effect = "delete";
+      this.report.note(`${formatTag(ev.tag)}: UN-encoded sequence removed (cannot be inspected)`);
+    }
+    if (decision.source !== "default") this.report.record(ev.tag, effect);
+    this.#apply(ev, effVr, effect, decision);
+  }
+
+  #decide(tag: Tag): Decision {
+    const group = groupOf(tag);
+    if (ILLEGAL_GROUPS.has(group)) return { action: { name: "delete" }, source: "illegal-group" };
+    if (
+      OWN_ELEMENTS.has(tag) ||
+      (tag === LONGITUDINAL_TEMPORAL_MODIFIED && this.#longitudinal() !== undefined)
+    ) {
+      return { action: { name: "delete" }, source: "replaced-by-engine" };
+    }
+    if (isPrivateTag(tag)) {
+      const element = tag & 0xffff;
+      const creator = element >= 0x1000
+        ? this.#level().creators.get(group * 256 + (element >> 8))
+        : undefined;
+      return this.#policy.private(tag, creator);
+    }
+    return this.#policy.standard(tag);
+  }
+
+  #effect(decision: Decision, vr: Vr, isSequence: boolean): Effect | "shift" {
+    if (decision.row?.column === "retain-long-modified-dates" && decision.row.code === "C") {
+      return vr === "DA" || vr === "DT" ? "shift" : "keep";
+    }
+    return effectOf(decision.action.name, vr === "UI", isSequence);
+  }
+
+  #apply(ev: ElementEvent, vr: Vr, effect: Effect | "shift", decision: Decision): void {
+    const level = this.#levels.length - 1;
+    const privateSelective = isPrivateTag(ev.tag) && this.#policy.selectivePrivate;
+    if (privateSelective) this.#openPrivateGroup(ev.tag);
+    if (privateSelective && isPrivateCreator(ev.tag)) return this.#gatherCreator(ev);
+    if (effect !== "delete" && privateSelective) {
+      this.#level().pending!.kept.add((ev.tag & 0xffff) >> 8);
+    }
+    const track = level === 0 && isTextVr(vr) && ev.length <= 256 && effect !== "keep";
+    const gather = (done: (value: Uint8Array) => void) => this.#start(ev, "gather", done);
+    switch (effect) {
+      case "keep":
+        if (ev.tag === 0x00080005) {
+          return gather((v) => {
+            this.#level().charsets = parseSpecificCharacterSet(latin1(v));
+            this.#emitValue(ev, ev.vr, v);
+          });
+        }
+        this.#emit(ev);
+        return this.#start(ev, "pass");
+      case "delete":
+        return track ? gather((v) => this.#remember(v, vr)) : this.#start(ev, "drop");
+      case "empty":
+        if (track) {
+          return gather((v) => (this.#remember(v, vr), this.#emitValue(ev, vr, new Uint8Array(0))));
+        }
+        this.#emitValue(ev, vr, new Uint8Array(0));
+        return this.#start(ev, "drop");
+      case "dummy":
+      case "clean":
+        return gather((v) => {
+          if (track) this.#remember(v, vr);
+          const cleanable = effect === "dummy" || isTextVr(vr);
+          this.#emitValue(
+            ev,
+            vr,
+            cleanable && vr !== "UI" ? dummyValue(vr, this.#littleEndian) : new Uint8Array(0),
+          );
+        });
+      case "uid":
+        return gather((v) => {
+          const mapped = mapUidValue(latin1(v), this.#key);
+          if (level === 0 && ev.tag === 0x00080018) this.report.sopInstanceUid = mapped;
+          this.#emitValue(ev, "UI", padUid(mapped));
+        });
+      case "regexp":
+      case "value":
+        return gather((v) => {
+          if (track) this.#remember(v, vr);
+          const action = decision.action;
+          const text = action.name === "regexp"
+            ? applyRegexp(this.#decode(v, vr), action.find, action.replace)
+            : action.name === "replace_with_value"
+            ? action.value
+            : "";
+          this.#emitValue(ev, vr, padToEven(this.#encode(text, ev.tag), vr));
+        });
+      case "shift":
+        return gather((v) => {
+          const text = latin1(v).replace(/[\0 ]+$/, "");
+          const shifted = vr === "DA"
+            ? shiftDate(text, this.#shiftDays!)
+            : shiftDateTime(text, this.#shiftDays!);
+          if (shifted === undefined) {
+            this.report.note(`${formatTag(ev.tag)}: unreadable date emptied`);
+          }
+          this.#emitValue(ev, vr, padToEven(new TextEncoder().encode(shifted ?? ""), vr));
+        });
+    }
+  }
+
+  #metaElement(ev: ElementEvent): void {
+    if (META_REMOVED.has(ev.tag)) return this.#start(ev, "drop");
+    if (ev.tag === 0x00020003) {
+      return this.#start(
+        ev,
+        "gather",
+        (v) => this.#emitValue(ev, "UI", padUid(mapUidValue(latin1(v), this.#key))),
+      );
+    }
+    this.#emit(ev);
+    this.#start(ev, "pass");
+  }
+
+  #sequenceStart(ev: DicomEvent & { kind: "sequenceStart" }): void {
+    this.#beforeElement(ev.tag);
+    const decision = this.#decide(ev.tag);
+    const effect = this.#effect(decision, "SQ", true);
+    if (decision.source !== "default") this.report.record(ev.tag, effect);
+    if (isPrivateTag(ev.tag) && this.#policy.selectivePrivate && effect !== "delete") {
+      this.#openPrivateGroup(ev.tag);
+      this.#level().pending!.kept.add((ev.tag & 0xffff) >> 8);
+    }
+    if (effect === "delete") {
+      this.#skip = 1;
+      return;
+    }
+    this.#emit(ev);
+    if (effect === "empty") {
+      // Z on a sequence: keep the attribute with no items, i.e. skip through its end.
+      this.#emit({ kind: "sequenceEnd" });
+      this.#skip = 1;
+      return;
+    }
+    this.#levels.push({ kind: "sequence", charsets: this.#level().charsets, creators: new Map() });
+  }
+
+  #start(ev: ElementEvent, mode: Current["mode"], done?: (value: Uint8Array) => void): void {
+    if (ev.length === 0) {
+      done?.(new Uint8Array(0));
+      return;
+    }
+    if (mode === "gather" && ev.length > MAX_GATHER) {
+      throw new DeidValueError(
+        `Value too long to de-identify (${ev.length} bytes) at offset 0x${
+          ev.offset.toString(16).toUpperCase()
+        } in ${formatTag(ev.tag)}`,
+        ev.tag,
+        ev.offset,
+      );
+    }
+    this.#cur = { ev, level: this.#levels.length - 1, mode, parts: [], size: 0, done };
+  }
+
+  #value(ev: DicomEvent & { kind: "value" }): void {
+    const cur = this.#cur;
+    if (!cur) throw new TypeError("DeidentifyStage: value without element");
+    if (cur.mode === "pass") this.#emit(ev);
+    else if (cur.mode === "gather") cur.parts.push(ev.bytes);
+    if (ev.last) {
+      this.#cur = undefined;
+      if (cur.mode === "gather") cur.done!(concat(cur.parts));
+    }
+  }
+
+  #emitValue(ev: ElementEvent, vr: Vr, bytes: Uint8Array): void {
+    this.#emit({ kind: "element", tag: ev.tag, vr, length: bytes.length, offset: ev.offset });
+    if (bytes.length > 0) this.#emit({ kind: "value", bytes, last: true });
+  }
+
+  // ---- private groups kept selectively: creators are written only for blocks still used ----
+
+  #openPrivateGroup(tag: Tag): void {
+    const level = this.#level();
+    if (!level.pending) {
+      level.pending = { group: groupOf(tag), creators: new Map(), kept: new Set(), events: [] };
+    }
+  }
+
+  #gatherCreator(ev: ElementEvent): void {
+    const group = groupOf(ev.tag);
+    const block = ev.tag & 0xff;
+    this.#start(ev, "gather", (v) => {
+      const level = this.#level();
+      level.creators.set(group * 256 + block, latin1(v).replace(/[\0 ]+$/, "").trim());
+      const out: DicomEvent[] = [{ ...ev }];
+      if (v.length) out.push({ kind: "value", bytes: v, last: true });
+      level.pending!.creators.set(block, out);
+    });
+  }
+
+  #flushPrivate(index: number): void {
+    const pending = this.#levels[index].pending;
+    if (!pending) return;
+    this.#levels[index].pending = undefined;
+    for (const block of [...pending.creators.keys()].sort((a, b) => a - b)) {
+      if (pending.kept.has(block)) {
+        for (const e of pending.creators.get(block)!) this.#emitAt(index - 1, e);
+      }
+    }
+    for (const e of pending.events) this.#emitAt(index - 1, e);
+  }
+
+  #emit(ev: DicomEvent): void {
+    this.#emitAt(this.#levels.length - 1, ev);
+  }
+
+  /** Sends an event to the nearest private group being held at or below `index`, else out. */
+  #emitAt(index: number, ev: DicomEvent): void {
+    for (let i = index; i >= 0; i--) {
+      const pending = this.#levels[i].pending;
+      if (pending) {
+        pending.events.push(ev);
+        return;
+      }
+    }
+    this.#out.push(ev);
+  }
+
+  // ---- text ----
+
+  #decode(v: Uint8Array, vr: Vr): string {
+    return decodeText(v, this.#level().charsets, vr).replace(/[\0 ]+$/, "");
+  }
+
+  #encode(text: string, tag: Tag): Uint8Array {
+    const bytes = encodeText(text, this.#level().charsets);
+    if (bytes) return bytes;
+    this.report.note(
+      `${formatTag(tag)}: characters outside the dataset's character set replaced by '?'`,
+    );
+    return new TextEncoder().encode(text.replace(/[^\x20-\x7e]/g, "?"));
+  }
+
+  #remember(v: Uint8Array, vr: Vr): void {
+    const text = this.#decode(v, vr);
+    for (const part of text.split(/[\\^=]/)) {
+      if (part.trim().length >= 2) this.#removed.add(part.trim().toUpperCase());
+    }
+    if (text.trim()) this.#removed.add(text.trim().toUpperCase());
+  }
+}
+
+function latin1(v: Uint8Array): string {
+  return new TextDecoder("latin1").decode(v);
+}
