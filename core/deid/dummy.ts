@@ -17,9 +17,10 @@ const TEXT_DUMMY: Readonly<Partial<Record<Vr, string>>> = {
   AE: "ANONYMIZED",
   CS: "ANONYMIZED",
   AS: "000Y",
-  DA: "00010101",
+  // Kitware writes 00010101; dicom3tools rejects year 0001 as an invalid DA, so 1900 it is.
+  DA: "19000101",
   DS: "0",
-  DT: "00010101010101.000000+0000",
+  DT: "19000101000000.000000+0000",
   IS: "0",
   LO: "Anonymized",
   LT: "Anonymized",

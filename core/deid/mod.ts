@@ -2,7 +2,7 @@
  * De-identification engine (PS3.15 Annex E): profiles, user rules, keyed UIDs and dates, as a
  * synchronous event stage for the streaming codec.
  */
-export { ACTION_NAMES, type Action, type ActionName } from "./actions.ts";
+export { type Action, ACTION_NAMES, type ActionName } from "./actions.ts";
 export {
   createDeidentifier,
   type DeidConfig,
