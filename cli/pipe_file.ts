@@ -9,8 +9,9 @@ export interface ChunkTransform {
 
 /**
  * Streams `input` through `transform` into `output` with 1 MiB reads and no intermediate
- * Web-stream hops. Each read gets a fresh buffer because the transform may keep views of it.
- * Returns the number of bytes read.
+ * Web-stream hops. One read buffer is refilled again and again: the codec keeps no view of a
+ * chunk once its output has been written (the DicomParser buffer contract), so nothing is
+ * allocated per read. Returns the number of bytes read.
  */
 export async function pipeFile(
   input: Deno.FsFile,
@@ -19,8 +20,8 @@ export async function pipeFile(
   onProgress?: (bytesRead: number) => void,
 ): Promise<number> {
   let total = 0;
+  const buf = new Uint8Array(READ_SIZE);
   for (;;) {
-    const buf = new Uint8Array(READ_SIZE);
     const n = await input.read(buf);
     if (n === null) break;
     total += n;

@@ -423,7 +423,7 @@ export class DeidentifyStage implements DicomEventStage {
     const cur = this.#cur;
     if (!cur) throw new TypeError("DeidentifyStage: value without element");
     if (cur.mode === "pass") this.#emit(ev);
-    else if (cur.mode === "gather") cur.parts.push(ev.bytes);
+    else if (cur.mode === "gather") cur.parts.push(ev.bytes.slice()); // may span pushes
     if (ev.last) {
       this.#cur = undefined;
       if (cur.mode === "gather") cur.done!(concat(cur.parts));
@@ -477,7 +477,8 @@ export class DeidentifyStage implements DicomEventStage {
     for (let i = index; i >= 0; i--) {
       const pending = this.#levels[i].pending;
       if (pending) {
-        pending.events.push(ev);
+        // Held until the private group ends, across pushes: own the bytes.
+        pending.events.push(ev.kind === "value" ? { ...ev, bytes: ev.bytes.slice() } : ev);
         return;
       }
     }

@@ -36,7 +36,8 @@ export class HeaderHoldback {
   /** Holds an event; returns all held events (this one last) once the header is complete. */
   add(ev: DicomEvent): DicomEvent[] | undefined {
     const held = this.#held!;
-    held.push(ev);
+    // Held across pushes: own the bytes (the input buffer may be refilled meanwhile).
+    held.push(ev.kind === "value" ? { ...ev, bytes: ev.bytes.slice() } : ev);
     if (this.#depth === 0 && ev.kind !== "value" && "tag" in ev && ev.tag >= PIXEL_DATA) {
       return this.release();
     }
@@ -62,7 +63,7 @@ export class HeaderHoldback {
       case "value":
         this.#bytes += ev.bytes.length;
         if (this.#capture) {
-          this.#capture.parts.push(ev.bytes);
+          this.#capture.parts.push(ev.bytes.slice());
           if (ev.last) this.#captured(this.#capture);
         }
         return;

@@ -89,6 +89,23 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * Copies the unconsumed bytes into memory the queue owns, so the caller may reuse its input
+   * buffers once `push` returns. Only a partial header or File Meta value is ever left over.
+   */
+  compact(): void {
+    if (this.#available === 0) {
+      this.#chunks = [];
+      this.#head = 0;
+      this.#pos = 0;
+      return;
+    }
+    const rest = this.peek(this.#available).slice();
+    this.#chunks = [rest];
+    this.#head = 0;
+    this.#pos = 0;
+  }
+
   /** Removes and returns everything buffered, as views. */
   drain(): Uint8Array[] {
     const out: Uint8Array[] = [];

@@ -136,7 +136,8 @@ export class DicomEncoder {
 
   /** Holds events (bounded: File Meta completes by group 0008) and watches for the UIDs. */
   #hold(ev: DicomEvent): void {
-    this.#held!.push(ev);
+    // Held across pushes: own the bytes (the input buffer may be refilled meanwhile).
+    this.#held!.push(ev.kind === "value" ? { ...ev, bytes: ev.bytes.slice() } : ev);
     if (ev.kind === "element" || ev.kind === "sequenceStart" || ev.kind === "pixelSequenceStart") {
       if (this.#depth === 0 && ev.tag > 0x00080018) return this.#release();
     }

@@ -36,7 +36,7 @@ export class FileMeta {
   /** Adds value bytes to the element being gathered. */
   value(bytes: Uint8Array): void {
     if (!this.#current) throw new TypeError("FileMeta: value without element");
-    this.#current.parts.push(bytes);
+    this.#current.parts.push(bytes.slice());
     const el = this.#elements.get(this.#current.tag)!;
     el.bytes = concat(this.#current.parts);
   }
@@ -75,7 +75,7 @@ export class FileMeta {
         ? { tag: target, parts: [] }
         : undefined;
     } else if (ev.kind === "value" && this.#watch) {
-      this.#watch.parts.push(ev.bytes);
+      this.#watch.parts.push(ev.bytes.slice());
       if (ev.last) {
         this.setUid(this.#watch.tag, trimUid(new TextDecoder().decode(concat(this.#watch.parts))));
         this.#watch = undefined;

@@ -56,6 +56,10 @@ type Phase = "preamble" | "meta" | "dataset";
  * It never holds a value: values leave as zero-copy `value` events while bytes arrive, so
  * memory stays bounded by the largest input chunk. The same bytes split at any boundary give
  * the same events (once consecutive `value` chunks of one element are joined).
+ *
+ * Buffer contract: `value` events are views of the chunk just pushed, valid until the next
+ * `push`; the parser keeps no reference to a chunk after `push` returns (leftover bytes are
+ * copied), so a reader may refill one buffer once the events have been consumed.
  */
 export class DicomParser {
   #queue = new ByteQueue();
@@ -84,6 +88,7 @@ export class DicomParser {
     if (this.#inflater) this.#inflater.push(chunk);
     else this.#queue.push(chunk);
     this.#run(false);
+    this.#queue.compact();
     return this.#take();
   }
 

@@ -1,0 +1,62 @@
+// The buffer contract that lets readers refill one buffer: after push() returns and its output
+// has been consumed, nothing may still point into the chunk. Poisoning the chunk proves it.
+import assert from "node:assert/strict";
+import { createDeidentifier } from "../../core/deid/mod.ts";
+import { concat } from "../../core/dicom/file_meta.ts";
+import { DicomPipeline } from "../../core/dicom/mod.ts";
+import { corpusPath, readManifest } from "../support/manifest.ts";
+import { TEST_KEY } from "../support/anonymize_tree.ts";
+import { chunked } from "../support/run_codec.ts";
+
+const rows = (await readManifest()).filter((r) =>
+  r.dcmdump !== "error" && !r.categories.includes("dicomdir")
+);
+
+/** Runs a pipeline, copying each output chunk at once and then overwriting the input chunk. */
+function poisoned(pipeline: DicomPipeline, bytes: Uint8Array, size: number): Uint8Array {
+  const out: Uint8Array[] = [];
+  for (const chunk of chunked(bytes, size)) {
+    for (const b of pipeline.push(chunk)) out.push(b.slice());
+    chunk.fill(0xee);
+  }
+  for (const b of pipeline.finish()) out.push(b.slice());
+  return concat(out);
+}
+
+function clean(pipeline: DicomPipeline, bytes: Uint8Array): Uint8Array {
+  return concat([...pipeline.push(bytes.slice()), ...pipeline.finish()]).slice();
+}
+
+Deno.test("DicomPipeline() keeps no view of an input chunk after push() (codec only)", async () => {
+  for (const row of rows) {
+    const bytes = await Deno.readFile(corpusPath(row.file));
+    for (const size of [5, 4096]) {
+      assert.deepEqual(
+        poisoned(new DicomPipeline(), bytes, size),
+        clean(new DicomPipeline(), bytes),
+        `${row.file} @${size}`,
+      );
+    }
+  }
+});
+
+Deno.test("DicomPipeline() keeps no view of an input chunk after push() (de-identification)", async () => {
+  const deid = createDeidentifier({
+    key: TEST_KEY,
+    profile: "ps315-basic",
+    options: ["retain-safe-private"],
+  });
+  const keepAll = createDeidentifier({ key: TEST_KEY, keepPrivateTags: true });
+  for (const row of rows) {
+    const bytes = await Deno.readFile(corpusPath(row.file));
+    for (const d of [deid, keepAll]) {
+      for (const size of [5, 4096]) {
+        assert.deepEqual(
+          poisoned(d.start().pipeline, bytes, size),
+          clean(d.start().pipeline, bytes),
+          `${row.file} @${size}`,
+        );
+      }
+    }
+  }
+});
