@@ -36,6 +36,12 @@ export const ROWS: Row[] = [
     command: (input, output) => [DENO, "run", "-A", `${ROOT}bench/passthrough.ts`, input, output],
     requires: ["bench/passthrough.ts"],
   },
+  {
+    name: "deid default profile (engine, file to file)",
+    workload: W2_MULTIFRAME,
+    command: (input, output) => [DENO, "run", "-A", `${ROOT}bench/anonymize_file.ts`, input, output],
+    requires: ["bench/anonymize_file.ts"],
+  },
 ];
 
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
