@@ -20,11 +20,29 @@ export const ACTION_NAMES = [
 /** One of {@link ACTION_NAMES}. */
 export type ActionName = typeof ACTION_NAMES[number];
 
+/** What a custom rule function sees of one element (never logged). */
+export interface ElementInfo {
+  readonly tag: number;
+  readonly keyword?: string;
+  readonly vr: string;
+  /** The value decoded with the dataset's character set, padding removed. */
+  readonly value: string;
+  /** Where the element sits, e.g. "(0008,1140)[0].(0008,1155)"; "" at the top level. */
+  readonly path: string;
+}
+
+/**
+ * A library user's rule as a TypeScript callback: return a new value (string), an action
+ * name to apply instead, or undefined to keep the value (the reference's custom functions).
+ */
+export type CustomRuleFn = (element: ElementInfo) => string | ActionName | undefined;
+
 /** An action with its arguments, as a rule carries it. */
 export type Action =
   | { readonly name: Exclude<ActionName, "regexp" | "replace_with_value"> }
   | { readonly name: "regexp"; readonly find: string; readonly replace: string }
-  | { readonly name: "replace_with_value"; readonly value: string };
+  | { readonly name: "replace_with_value"; readonly value: string }
+  | { readonly name: "custom"; readonly fn: CustomRuleFn };
 
 /** PS3.15 Table E.1-1 action codes → the reference's action names (its `initialize_actions`). */
 export const ACTION_FOR_CODE: Readonly<Record<ActionCode, ActionName>> = {
@@ -54,15 +72,22 @@ export type Effect =
   | "uid"
   | "clean"
   | "regexp"
-  | "value";
+  | "value"
+  | "custom";
 
 /**
  * The effect of an action on an element of a VR. Sequences: `empty` drops all items,
  * `delete` drops the sequence, everything else keeps the items and applies the profile
  * inside them (so nested UIDs are mapped and SOP Class UIDs stay valid).
  */
-export function effectOf(action: ActionName, isUid: boolean, isSequence: boolean): Effect {
+export function effectOf(
+  action: ActionName | "custom",
+  isUid: boolean,
+  isSequence: boolean,
+): Effect {
   switch (action) {
+    case "custom":
+      return isSequence ? "keep" : "custom";
     case "keep":
       return "keep";
     case "delete":

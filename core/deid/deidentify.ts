@@ -1,14 +1,14 @@
 import { decodeText, encodeText, parseSpecificCharacterSet } from "../dicom/charset.ts";
-import { vrOf } from "../dicom/dictionary.ts";
+import { keywordOf, vrOf } from "../dicom/dictionary.ts";
 import type { DicomEvent, ElementEvent } from "../dicom/events.ts";
 import { concat, DICOMDIR_SOP_CLASS, padUid } from "../dicom/file_meta.ts";
 import type { DicomEventStage } from "../dicom/streams.ts";
 import { formatTag, groupOf, isPrivateCreator, isPrivateTag, type Tag } from "../dicom/tag.ts";
 import { isTextVr, type Vr } from "../dicom/vr.ts";
-import { type Effect, effectOf } from "./actions.ts";
+import { ACTION_NAMES, type ActionName, type Effect, effectOf } from "./actions.ts";
 import { dayShift, shiftDate, shiftDateTime } from "./dates.ts";
 import { dummyValue, padToEven } from "./dummy.ts";
-import { DeidSkipError, DeidValueError } from "./errors.ts";
+import { DeidPolicyError, DeidSkipError, DeidValueError } from "./errors.ts";
 import { HeaderHoldback } from "./header_holdback.ts";
 import {
   DEIDENTIFICATION_METHOD,
@@ -60,6 +60,9 @@ interface Level {
   /** Private creators seen at this level: (group << 8 | block) → creator text. */
   readonly creators: Map<number, string>;
   pending?: PrivateGroup;
+  /** Sequences only: their tag and how many items have started (for paths). */
+  readonly tag?: Tag;
+  items: number;
 }
 
 /** The element whose value events are arriving. */
@@ -94,7 +97,7 @@ export class DeidentifyStage implements DicomEventStage {
   readonly #holdback = new HeaderHoldback();
   #claim: IdentityClaim;
   #out: DicomEvent[] = [];
-  #levels: Level[] = [{ kind: "dataset", charsets: [], creators: new Map() }];
+  #levels: Level[] = [{ kind: "dataset", charsets: [], creators: new Map(), items: 0 }];
   #cur: Current | undefined;
   #skip = 0;
   #inMeta = true;
@@ -182,7 +185,13 @@ export class DeidentifyStage implements DicomEventStage {
         return this.#sequenceStart(ev);
       case "itemStart":
         this.#emit(ev);
-        this.#levels.push({ kind: "item", charsets: this.#level().charsets, creators: new Map() });
+        this.#level().items++;
+        this.#levels.push({
+          kind: "item",
+          charsets: this.#level().charsets,
+          creators: new Map(),
+          items: 0,
+        });
         return;
       case "itemEnd":
         this.#flushPrivate(this.#levels.length - 1);
@@ -191,7 +200,7 @@ export class DeidentifyStage implements DicomEventStage {
       case "pixelSequenceStart":
         this.#beforeElement(ev.tag);
         this.#emit(ev);
-        this.#levels.push({ kind: "pixels", charsets: [], creators: new Map() });
+        this.#levels.push({ kind: "pixels", charsets: [], creators: new Map(), items: 0 });
         return;
       case "fragment":
         this.#cur = {
@@ -323,47 +332,90 @@ export class DeidentifyStage implements DicomEventStage {
         }
         this.#emitValue(ev, vr, new Uint8Array(0));
         return this.#start(ev, "drop");
-      case "dummy":
-      case "clean":
+      case "custom":
         return gather((v) => {
-          if (track) this.#remember(v, vr);
-          const cleanable = effect === "dummy" || isTextVr(vr);
-          this.#emitValue(
-            ev,
+          const fn = decision.action.name === "custom" ? decision.action.fn : undefined;
+          const result = fn?.({
+            tag: ev.tag,
+            keyword: keywordOf(ev.tag),
             vr,
-            cleanable && vr !== "UI" ? dummyValue(vr, this.#littleEndian) : new Uint8Array(0),
-          );
-        });
-      case "uid":
-        return gather((v) => {
-          const mapped = mapUidValue(latin1(v), this.#key);
-          if (level === 0 && ev.tag === 0x00080018) this.report.sopInstanceUid = mapped;
-          this.#emitValue(ev, "UI", padUid(mapped));
-        });
-      case "regexp":
-      case "value":
-        return gather((v) => {
-          if (track) this.#remember(v, vr);
-          const action = decision.action;
-          const text = action.name === "regexp"
-            ? applyRegexp(this.#decode(v, vr), action.find, action.replace)
-            : action.name === "replace_with_value"
-            ? action.value
-            : "";
-          this.#emitValue(ev, vr, padToEven(this.#encode(text, ev.tag), vr));
-        });
-      case "shift":
-        return gather((v) => {
-          const text = latin1(v).replace(/[\0 ]+$/, "");
-          const shifted = vr === "DA"
-            ? shiftDate(text, this.#shiftDays!)
-            : shiftDateTime(text, this.#shiftDays!);
-          if (shifted === undefined) {
-            this.report.note(`${formatTag(ev.tag)}: unreadable date emptied`);
+            value: this.#decode(v, vr),
+            path: this.#path(),
+          });
+          if (result === undefined || result === "keep") return this.#emitValue(ev, ev.vr, v);
+          if (!(ACTION_NAMES as readonly string[]).includes(result)) {
+            if (track) this.#remember(v, vr);
+            return this.#emitValue(ev, vr, padToEven(this.#encode(result, ev.tag), vr));
           }
-          this.#emitValue(ev, vr, padToEven(new TextEncoder().encode(shifted ?? ""), vr));
+          const then = effectOf(result as ActionName, vr === "UI", false);
+          if (then === "regexp" || then === "value") {
+            throw new DeidPolicyError(
+              `A custom rule for ${formatTag(ev.tag)} returned "${result}", which needs arguments`,
+            );
+          }
+          if (then === "delete") return track ? this.#remember(v, vr) : undefined;
+          if (then === "empty") return this.#emitValue(ev, vr, new Uint8Array(0));
+          this.#produce(then, ev, vr, v, decision, track);
         });
+      default:
+        return gather((v) => this.#produce(effect, ev, vr, v, decision, track));
     }
+  }
+
+  /** Writes the replacement for an effect that needed the whole original value `v`. */
+  #produce(
+    effect: Effect | "shift",
+    ev: ElementEvent,
+    vr: Vr,
+    v: Uint8Array,
+    decision: Decision,
+    track: boolean,
+  ): void {
+    if (track && effect !== "uid" && effect !== "shift") this.#remember(v, vr);
+    switch (effect) {
+      case "dummy":
+      case "clean": {
+        const cleanable = effect === "dummy" || isTextVr(vr);
+        const bytes = cleanable && vr !== "UI"
+          ? dummyValue(vr, this.#littleEndian)
+          : new Uint8Array(0);
+        return this.#emitValue(ev, vr, bytes);
+      }
+      case "uid": {
+        const mapped = mapUidValue(latin1(v), this.#key);
+        if (this.#levels.length === 1 && ev.tag === 0x00080018) this.report.sopInstanceUid = mapped;
+        return this.#emitValue(ev, "UI", padUid(mapped));
+      }
+      case "regexp":
+      case "value": {
+        const action = decision.action;
+        const text = action.name === "regexp"
+          ? applyRegexp(this.#decode(v, vr), action.find, action.replace)
+          : action.name === "replace_with_value"
+          ? action.value
+          : "";
+        return this.#emitValue(ev, vr, padToEven(this.#encode(text, ev.tag), vr));
+      }
+      case "shift": {
+        const text = latin1(v).replace(/[\0 ]+$/, "");
+        const shifted = vr === "DA"
+          ? shiftDate(text, this.#shiftDays!)
+          : shiftDateTime(text, this.#shiftDays!);
+        if (shifted === undefined) {
+          this.report.note(`${formatTag(ev.tag)}: unreadable date emptied`);
+        }
+        return this.#emitValue(ev, vr, padToEven(new TextEncoder().encode(shifted ?? ""), vr));
+      }
+      default:
+        return this.#emitValue(ev, ev.vr, v);
+    }
+  }
+
+  /** Where the current element sits: "(0008,1140)[0].(0008,1155)"-style, "" at the top. */
+  #path(): string {
+    return this.#levels.flatMap((
+      l,
+    ) => (l.kind === "sequence" ? [`${formatTag(l.tag!)}[${l.items - 1}]`] : [])).join(".");
   }
 
   #metaElement(ev: ElementEvent): void {
@@ -399,7 +451,13 @@ export class DeidentifyStage implements DicomEventStage {
       this.#skip = 1;
       return;
     }
-    this.#levels.push({ kind: "sequence", charsets: this.#level().charsets, creators: new Map() });
+    this.#levels.push({
+      kind: "sequence",
+      charsets: this.#level().charsets,
+      creators: new Map(),
+      tag: ev.tag,
+      items: 0,
+    });
   }
 
   #start(ev: ElementEvent, mode: Current["mode"], done?: (value: Uint8Array) => void): void {

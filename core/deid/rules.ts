@@ -172,7 +172,7 @@ export class RuleSet {
     });
     this.#size = rules.length;
     this.#userKeep = rules.some((r) =>
-      argNames(r.action.name).length > 0 || r.action.name === "keep"
+      r.action.name === "custom" || argNames(r.action.name).length > 0 || r.action.name === "keep"
     );
   }
 
