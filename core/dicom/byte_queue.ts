@@ -95,7 +95,7 @@ export class ByteQueue {
    */
   compact(): void {
     if (this.#available === 0) {
-      this.#chunks = [];
+      if (this.#chunks.length > 0) this.#chunks.length = 0;
       this.#head = 0;
       this.#pos = 0;
       return;

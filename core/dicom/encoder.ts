@@ -51,7 +51,8 @@ export class DicomEncoder {
   /** Encodes a batch of events; returns the bytes ready so far. */
   push(events: readonly DicomEvent[]): Uint8Array[] {
     for (const ev of events) this.#event(ev);
-    this.#buf.flush();
+    // Small writes wait in a 64 KiB block (copies, so no input view is kept); large values
+    // pass by reference at once, so a big upload's output still flows while it arrives.
     return this.#buf.take();
   }
 
