@@ -39,7 +39,10 @@ export const ROWS: Row[] = [
   {
     name: "deid default profile (engine, file to file)",
     workload: W2_MULTIFRAME,
-    command: (input, output) => [DENO, "run", "-A", `${ROOT}bench/anonymize_file.ts`, input, output],
+    command: (
+      input,
+      output,
+    ) => [DENO, "run", "-A", `${ROOT}bench/anonymize_file.ts`, input, output],
     requires: ["bench/anonymize_file.ts"],
   },
 ];

@@ -6,7 +6,6 @@ import { EXPLICIT_VR_LE } from "../dicom/transfer_syntax.ts";
 import {
   concat,
   explicit,
-  explicitHeader,
   implicit,
   item,
   ITEM_END,
