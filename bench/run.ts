@@ -14,7 +14,13 @@ import { parseArgs } from "node:util";
 import { type DuplexReport, runDuplex } from "../tools/measure_duplex.ts";
 import { measureCommand } from "./measure.ts";
 import { describeMachine, renderResults, type ResultRow } from "./report.ts";
-import { BENCH_WORK, W2_MULTIFRAME, type Workload } from "./workloads.ts";
+import {
+  BENCH_WORK,
+  W1_CT_SERIES,
+  W2_MULTIFRAME,
+  W3_TINY_FILES,
+  type Workload,
+} from "./workloads.ts";
 
 /** One benchmarked tool on one workload. */
 export interface Row {
@@ -45,6 +51,23 @@ export const ROWS: Row[] = [
     ) => [DENO, "run", "-A", `${ROOT}bench/anonymize_file.ts`, input, output],
     requires: ["bench/anonymize_file.ts"],
   },
+  ...[W1_CT_SERIES, W2_MULTIFRAME, W3_TINY_FILES].map((workload): Row => ({
+    name: "deid CLI (main.ts anonymize, default profile)",
+    workload,
+    command: (input, output) => [
+      DENO,
+      "run",
+      "-A",
+      `${ROOT}main.ts`,
+      "anonymize",
+      input,
+      output,
+      "--quiet",
+      "--key-file",
+      `${ROOT}bench/bench.key`,
+    ],
+    requires: ["main.ts", "cli/anonymize.ts"],
+  })),
 ];
 
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -72,7 +72,96 @@ export const W2_MULTIFRAME: Workload = {
   },
 };
 
+/** Size and file count of a generated tree (phi.json excluded: it is not an input). */
+async function treeStats(dir: string): Promise<{ bytes: number; files: number }> {
+  let bytes = 0, files = 0;
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isDirectory) {
+      const sub = await treeStats(`${dir}/${e.name}`);
+      bytes += sub.bytes;
+      files += sub.files;
+    } else if (e.name.endsWith(".dcm")) {
+      bytes += (await Deno.stat(`${dir}/${e.name}`)).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+/** A tree of single-frame CT files from make_corpus.py (nested by patient/study/series). */
+function treeWorkload(name: string, label: string, full: string[], quick: string[]): Workload {
+  return {
+    name,
+    async prepare(quick_) {
+      const args = quick_ ? quick : full;
+      const dir = `${BENCH_WORK}${label}${quick_ ? "-quick" : ""}`;
+      await generate(dir, "phi.json", [...args, "--nested"]);
+      // The tree without phi.json: move the sidecar aside once so cp and tools see DICOM only.
+      const tree = `${dir}/tree`;
+      if (!(await exists(tree))) {
+        await Deno.mkdir(tree);
+        for await (const e of Deno.readDir(dir)) {
+          if (e.isDirectory && e.name !== "tree") {
+            await Deno.rename(`${dir}/${e.name}`, `${tree}/${e.name}`);
+          }
+        }
+      }
+      const { bytes, files } = await treeStats(tree);
+      return {
+        path: tree,
+        bytes,
+        files,
+        description: `${files} files, ${(bytes / 1e6).toFixed(1)} MB`,
+      };
+    },
+  };
+}
+
+/** W1: 2,000 CT slices of 512×512 (about 1 GB); 100 with --quick. */
+export const W1_CT_SERIES = treeWorkload(
+  "W1 CT slices",
+  "w1",
+  ["--patients", "4", "--studies", "1", "--series", "5", "--images", "100"],
+  ["--patients", "1", "--studies", "1", "--series", "1", "--images", "100"],
+);
+
+/** W3: 6,000 tiny files (64×64); 300 with --quick. */
+export const W3_TINY_FILES = treeWorkload(
+  "W3 tiny files",
+  "w3",
+  [
+    "--patients",
+    "12",
+    "--studies",
+    "1",
+    "--series",
+    "5",
+    "--images",
+    "100",
+    "--rows",
+    "64",
+    "--cols",
+    "64",
+  ],
+  [
+    "--patients",
+    "3",
+    "--studies",
+    "1",
+    "--series",
+    "1",
+    "--images",
+    "100",
+    "--rows",
+    "64",
+    "--cols",
+    "64",
+  ],
+);
+
 /** All workloads by name. */
 export const WORKLOADS: Record<string, Workload> = {
+  [W1_CT_SERIES.name]: W1_CT_SERIES,
   [W2_MULTIFRAME.name]: W2_MULTIFRAME,
+  [W3_TINY_FILES.name]: W3_TINY_FILES,
 };

@@ -26,6 +26,11 @@ import { mapUidValue } from "./uid.ts";
 
 /** Largest value gathered whole to map, clean or rewrite it. */
 const MAX_GATHER = 1024 * 1024;
+/**
+ * Most removed values remembered for `wasRemoved` (file-name checks need a handful). Unbounded,
+ * a header of a million distinct names ran a 200 MB heap out of memory (fuzzing).
+ */
+const MAX_REMEMBERED = 10_000;
 /** File Meta elements that name the sending system: removed (the encoder writes ours). */
 const META_REMOVED = new Set([
   0x00020012,
@@ -51,6 +56,8 @@ interface PrivateGroup {
   readonly creators: Map<number, DicomEvent[]>;
   readonly kept: Set<number>;
   readonly events: DicomEvent[];
+  /** Events before this index own their bytes. */
+  owned: number;
 }
 
 /** A level of the output tree: the dataset, an item, a sequence or encapsulated pixels. */
@@ -72,6 +79,8 @@ interface Current {
   readonly mode: "pass" | "drop" | "gather";
   readonly parts: Uint8Array[];
   size: number;
+  /** Parts before this index own their bytes. */
+  owned: number;
   readonly done?: (value: Uint8Array) => void;
 }
 
@@ -106,6 +115,7 @@ export class DeidentifyStage implements DicomEventStage {
   #longitudinalDone = false;
   #shiftDays: number | undefined;
   #removed = new Set<string>();
+  #toRemember: { bytes: Uint8Array; vr: Vr; charsets: string[] }[] = [];
   readonly #cleanCodes?: DeidentifyStageOptions["cleanCodes"];
 
   constructor(options: DeidentifyStageOptions) {
@@ -117,6 +127,14 @@ export class DeidentifyStage implements DicomEventStage {
 
   /** True when `text` equals a value this file had and its output no longer has. */
   wasRemoved(text: string): boolean {
+    // Decoded only when asked (rarely): most runs never look at removed values.
+    for (const { bytes, vr, charsets } of this.#toRemember.splice(0)) {
+      const value = decodeText(bytes, charsets, vr).replace(/[\0 ]+$/, "");
+      for (const part of value.split(/[\\^=]/)) {
+        if (part.trim().length >= 2) this.#removed.add(part.trim().toUpperCase());
+      }
+      if (value.trim()) this.#removed.add(value.trim().toUpperCase());
+    }
     return this.#removed.has(text.trim().toUpperCase());
   }
 
@@ -129,7 +147,27 @@ export class DeidentifyStage implements DicomEventStage {
       }
       this.#event(ev);
     }
+    this.#ownPending();
     return this.#take();
+  }
+
+  /** Copies bytes still referenced across pushes (the codec's buffer contract). */
+  #ownPending(): void {
+    this.#holdback.own();
+    const cur = this.#cur;
+    if (cur?.mode === "gather") {
+      for (let i = cur.owned; i < cur.parts.length; i++) cur.parts[i] = cur.parts[i].slice();
+      cur.owned = cur.parts.length;
+    }
+    for (const level of this.#levels) {
+      const pending = level.pending;
+      if (!pending) continue;
+      for (let i = pending.owned; i < pending.events.length; i++) {
+        const ev = pending.events[i];
+        if (ev.kind === "value") pending.events[i] = { ...ev, bytes: ev.bytes.slice() };
+      }
+      pending.owned = pending.events.length;
+    }
   }
 
   finish(): DicomEvent[] {
@@ -209,6 +247,7 @@ export class DeidentifyStage implements DicomEventStage {
           mode: "pass",
           parts: [],
           size: 0,
+          owned: 0,
         };
         return this.#emit(ev);
       case "sequenceEnd":
@@ -474,14 +513,14 @@ export class DeidentifyStage implements DicomEventStage {
         ev.offset,
       );
     }
-    this.#cur = { ev, level: this.#levels.length - 1, mode, parts: [], size: 0, done };
+    this.#cur = { ev, level: this.#levels.length - 1, mode, parts: [], size: 0, owned: 0, done };
   }
 
   #value(ev: DicomEvent & { kind: "value" }): void {
     const cur = this.#cur;
     if (!cur) throw new TypeError("DeidentifyStage: value without element");
     if (cur.mode === "pass") this.#emit(ev);
-    else if (cur.mode === "gather") cur.parts.push(ev.bytes.slice()); // may span pushes
+    else if (cur.mode === "gather") cur.parts.push(ev.bytes);
     if (ev.last) {
       this.#cur = undefined;
       if (cur.mode === "gather") cur.done!(concat(cur.parts));
@@ -498,7 +537,13 @@ export class DeidentifyStage implements DicomEventStage {
   #openPrivateGroup(tag: Tag): void {
     const level = this.#level();
     if (!level.pending) {
-      level.pending = { group: groupOf(tag), creators: new Map(), kept: new Set(), events: [] };
+      level.pending = {
+        group: groupOf(tag),
+        creators: new Map(),
+        kept: new Set(),
+        events: [],
+        owned: 0,
+      };
     }
   }
 
@@ -535,8 +580,7 @@ export class DeidentifyStage implements DicomEventStage {
     for (let i = index; i >= 0; i--) {
       const pending = this.#levels[i].pending;
       if (pending) {
-        // Held until the private group ends, across pushes: own the bytes.
-        pending.events.push(ev.kind === "value" ? { ...ev, bytes: ev.bytes.slice() } : ev);
+        pending.events.push(ev);
         return;
       }
     }
@@ -559,14 +603,13 @@ export class DeidentifyStage implements DicomEventStage {
   }
 
   #remember(v: Uint8Array, vr: Vr): void {
-    const text = this.#decode(v, vr);
-    for (const part of text.split(/[\\^=]/)) {
-      if (part.trim().length >= 2) this.#removed.add(part.trim().toUpperCase());
-    }
-    if (text.trim()) this.#removed.add(text.trim().toUpperCase());
+    if (this.#toRemember.length >= MAX_REMEMBERED) return;
+    this.#toRemember.push({ bytes: v.slice(), vr, charsets: this.#level().charsets });
   }
 }
 
+const LATIN1 = new TextDecoder("latin1");
+
 function latin1(v: Uint8Array): string {
-  return new TextDecoder("latin1").decode(v);
+  return LATIN1.decode(v);
 }

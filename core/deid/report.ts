@@ -2,10 +2,18 @@ import { keywordOf } from "../dicom/dictionary.ts";
 import { formatTag, type Tag } from "../dicom/tag.ts";
 import type { FileReport } from "./engine.ts";
 
+/**
+ * Most (tag, action) rows a report keeps. Real files have a few hundred; a hostile one can name
+ * millions of distinct private tags (fuzzing: 16 MB of them ran a 200 MB heap out of memory).
+ */
+export const MAX_REPORT_TAGS = 10_000;
+
 /** Collects the PHI-free per-file summary: counts of actions per tag, never a value. */
 export class ReportBuilder {
-  #effects: Record<string, number> = {};
-  #tags = new Map<string, { tag: string; keyword?: string; action: string; count: number }>();
+  /** Counts per tag, then per action: numbers and short strings only on the hot path. */
+  #counts = new Map<Tag, Map<string, number>>();
+  /** Totals per action, over every tag. */
+  #actions: Record<string, number> = {};
   sopInstanceUid: string | undefined;
   transferSyntax: string | undefined;
   /** Notes for the user (tag and reason only). */
@@ -13,19 +21,16 @@ export class ReportBuilder {
 
   /** Records that `action` was applied to an element with `tag`. */
   record(tag: Tag, action: string): void {
-    this.#effects[action] = (this.#effects[action] ?? 0) + 1;
-    const key = `${tag}:${action}`;
-    const entry = this.#tags.get(key);
-    if (entry) entry.count++;
-    else {
-      const keyword = keywordOf(tag);
-      this.#tags.set(key, {
-        tag: formatTag(tag),
-        ...(keyword ? { keyword } : {}),
-        action,
-        count: 1,
-      });
+    this.#actions[action] = (this.#actions[action] ?? 0) + 1;
+    let byAction = this.#counts.get(tag);
+    if (!byAction) {
+      if (this.#counts.size >= MAX_REPORT_TAGS) {
+        this.note(`More than ${MAX_REPORT_TAGS} distinct tags: the per-tag counts list the first`);
+        return;
+      }
+      this.#counts.set(tag, byAction = new Map());
     }
+    byAction.set(action, (byAction.get(action) ?? 0) + 1);
   }
 
   /** Adds a note (e.g. "(0009,1010): unparsed sequence removed"); never put a value here. */
@@ -35,11 +40,15 @@ export class ReportBuilder {
 
   /** The finished report. */
   build(): FileReport {
-    const tags = [...this.#tags.values()].sort((a, b) =>
-      a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : a.action.localeCompare(b.action)
-    );
+    const tags: { tag: string; keyword?: string; action: string; count: number }[] = [];
+    for (const tag of [...this.#counts.keys()].sort((a, b) => a - b)) {
+      const keyword = keywordOf(tag);
+      for (const [action, count] of [...this.#counts.get(tag)!].sort()) {
+        tags.push({ tag: formatTag(tag), ...(keyword ? { keyword } : {}), action, count });
+      }
+    }
     return {
-      actions: { ...this.#effects },
+      actions: { ...this.#actions },
       tags,
       ...(this.sopInstanceUid ? { sopInstanceUid: this.sopInstanceUid } : {}),
       ...(this.transferSyntax ? { transferSyntax: this.transferSyntax } : {}),

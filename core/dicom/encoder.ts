@@ -212,18 +212,17 @@ export class DicomEncoder {
     const frame = this.#stack.pop();
     if (!frame) throw new TypeError("DicomEncoder: end without a start");
     if (frame.delimited) {
-      const b = new Uint8Array(8);
+      const b = this.#buf.reserve(8);
       writeTag(b, 0, delimiter, frame.enc.littleEndian);
-      this.#buf.write(b);
+      writeU32(b, 4, 0, frame.enc.littleEndian);
     }
   }
 
   #marker(t: Tag, length: number): void {
-    const b = new Uint8Array(8);
+    const b = this.#buf.reserve(8);
     const le = this.#enc().littleEndian;
     writeTag(b, 0, t, le);
     writeU32(b, 4, length, le);
-    this.#buf.write(b);
   }
 
   /** Writes an element header in the current level's encoding (PS3.5 §7.1.1–7.1.3). */
@@ -231,20 +230,23 @@ export class DicomEncoder {
     const enc = this.#enc();
     const le = enc.littleEndian;
     if (!enc.explicitVr) {
-      const b = new Uint8Array(8);
+      const b = this.#buf.reserve(8);
       writeTag(b, 0, tag, le);
       writeU32(b, 4, length, le);
-      return this.#buf.write(b);
+      return;
     }
     // A short-length VR cannot carry more than 65535 bytes; UN can (PS3.5 §6.2.2).
     const outVr: Vr = !hasLongLength(vr) && length > 0xffff ? "UN" : vr;
     const long = hasLongLength(outVr);
-    const b = new Uint8Array(long ? 12 : 8);
+    const b = this.#buf.reserve(long ? 12 : 8);
     writeTag(b, 0, tag, le);
     b[4] = outVr.charCodeAt(0);
     b[5] = outVr.charCodeAt(1);
-    if (long) writeU32(b, 8, length, le);
-    else writeU16(b, 6, length, le);
-    this.#buf.write(b);
+    if (long) {
+      b[6] = b[7] = 0; // reserved (PS3.5 §7.1.2)
+      writeU32(b, 8, length, le);
+    } else {
+      writeU16(b, 6, length, le);
+    }
   }
 }

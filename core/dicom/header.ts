@@ -1,5 +1,5 @@
 import { ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, type Tag } from "./tag.ts";
-import { hasLongLength, isVr, type Vr } from "./vr.ts";
+import { hasLongLength, type Vr, VRS } from "./vr.ts";
 
 /** How one nesting level is read: explicit or implicit VR, little or big endian (PS3.5 §7.1). */
 export interface LevelEncoding {
@@ -34,10 +34,14 @@ export function isDelimiterOrItem(t: Tag): boolean {
   return t === ITEM || t === ITEM_DELIMITATION || t === SEQUENCE_DELIMITATION;
 }
 
+/** Every VR by its two bytes as one number: a header's VR is found without making a string. */
+const VR_BY_CODE: ReadonlyMap<number, Vr> = new Map(
+  VRS.map((vr) => [vr.charCodeAt(0) * 256 + vr.charCodeAt(1), vr]),
+);
+
 /** The VR in bytes 4–5 of an explicit header, or undefined when they name no VR. */
 export function explicitVrAt(b: Uint8Array, at: number): Vr | undefined {
-  const s = String.fromCharCode(b[at], b[at + 1]);
-  return isVr(s) ? s : undefined;
+  return VR_BY_CODE.get(b[at] * 256 + b[at + 1]);
 }
 
 /** Size of the explicit VR header for a VR: 12 bytes for 32-bit-length VRs, else 8. */

@@ -13,7 +13,8 @@ const PASS_THROUGH = 4096;
  */
 export class OutputBuffer {
   #out: Uint8Array[] = [];
-  #block = new Uint8Array(BLOCK);
+  /** Allocated on demand and handed over whole when flushed, so it is never copied again. */
+  #block: Uint8Array | undefined;
   #used = 0;
   #deflater: Deflate | undefined;
 
@@ -34,12 +35,25 @@ export class OutputBuffer {
     }
     let from = 0;
     while (from < bytes.length) {
+      const block = this.#block ??= new Uint8Array(BLOCK);
       const n = Math.min(bytes.length - from, BLOCK - this.#used);
-      this.#block.set(bytes.subarray(from, from + n), this.#used);
+      block.set(bytes.subarray(from, from + n), this.#used);
       this.#used += n;
       from += n;
       if (this.#used === BLOCK) this.#flushBlock();
     }
+  }
+
+  /**
+   * Room for `n` (≤ 16) bytes in the block, to be filled in place: element headers are
+   * written straight into the output without a temporary array.
+   */
+  reserve(n: number): Uint8Array {
+    if (this.#used + n > BLOCK) this.#flushBlock();
+    const block = this.#block ??= new Uint8Array(BLOCK);
+    const room = block.subarray(this.#used, this.#used + n);
+    this.#used += n;
+    return room;
   }
 
   /** The chunks ready so far (small writes stay pending until a block fills or `end()`). */
@@ -52,7 +66,8 @@ export class OutputBuffer {
   /** Flushes pending bytes (and the deflate stream's end); returns the last chunks. */
   end(): Uint8Array[] {
     if (this.#deflater) {
-      this.#deflater.push(this.#block.slice(0, this.#used), true);
+      this.#deflater.push((this.#block ?? new Uint8Array(0)).subarray(0, this.#used), true);
+      this.#block = undefined;
       this.#used = 0;
     } else {
       this.#flushBlock();
@@ -60,18 +75,12 @@ export class OutputBuffer {
     return this.take();
   }
 
-  /** Hands pending small writes on now (so streamed output does not wait for a full block). */
-  flush(): void {
-    if (!this.#deflater) this.#flushBlock();
-  }
-
   #flushBlock(): void {
-    if (this.#used === 0) return;
-    if (this.#deflater) {
-      this.#deflater.push(this.#block.slice(0, this.#used));
-    } else {
-      this.#out.push(this.#block.slice(0, this.#used));
-    }
+    if (this.#used === 0 || !this.#block) return;
+    const filled = this.#block.subarray(0, this.#used);
+    this.#block = undefined;
     this.#used = 0;
+    if (this.#deflater) this.#deflater.push(filled);
+    else this.#out.push(filled);
   }
 }

@@ -13,6 +13,7 @@ import {
   readU16,
   readU32,
 } from "./header.ts";
+import { concat } from "./file_meta.ts";
 import { detectDatasetStart } from "./sniff.ts";
 import {
   formatTag,
@@ -36,6 +37,19 @@ export interface DicomParserOptions {
 
 /** Largest File Meta element gathered whole (they are short UIDs and names). */
 const MAX_META_VALUE = 64 * 1024;
+/**
+ * Deflated input reaches the inflater in pieces of at least this size: fflate copies its
+ * 32 KiB window on every push, so tiny pushes cost ~100 KiB of garbage each (fuzzing: a 4.6 KB
+ * file pushed 6 bytes at a time took 200 ms and +100 MB RSS). Events come later, not others.
+ */
+const INFLATE_BATCH = 16 * 1024;
+/** fflate error codes (its `ec` table) → our own words, so no library text reaches a message. */
+const INFLATE_ERRORS = [
+  "unexpected end",
+  "invalid block type",
+  "invalid literal",
+  "invalid distance",
+];
 /** VRs that may legitimately hold very long values, streamed and never gathered. */
 const BULK_VRS = new Set<Vr>(["OB", "OD", "OF", "OL", "OV", "OW", "UN", "UT", "UC", "UR"]);
 
@@ -73,6 +87,9 @@ export class DicomParser {
   #valueLeft = 0;
   #valueTag: Tag = 0;
   #inflater: Inflate | undefined;
+  /** Small deflated chunks waiting for {@link INFLATE_BATCH} bytes (owned copies). */
+  #inflateWaiting: Uint8Array[] = [];
+  #inflateWaitingBytes = 0;
   #finished = false;
   readonly #maxDepth: number;
   readonly #maxShortValue: number;
@@ -85,7 +102,7 @@ export class DicomParser {
   /** Feeds the next input bytes; returns the events they complete. */
   push(chunk: Uint8Array): DicomEvent[] {
     if (this.#finished) throw new TypeError("push() after finish()");
-    if (this.#inflater) this.#inflater.push(chunk);
+    if (this.#inflater) this.#inflate(chunk, false);
     else this.#queue.push(chunk);
     this.#run(false);
     this.#queue.compact();
@@ -96,7 +113,7 @@ export class DicomParser {
   finish(): DicomEvent[] {
     if (this.#finished) return [];
     this.#finished = true;
-    this.#inflater?.push(new Uint8Array(0), true);
+    if (this.#inflater) this.#inflate(new Uint8Array(0), true);
     this.#run(true);
     if (this.#valueLeft > 0) {
       throw new DicomParseError(
@@ -111,7 +128,10 @@ export class DicomParser {
         this.#offset,
       );
     }
-    const open = this.#stack.findLast((f) => f.end === UNDEFINED_LENGTH);
+    // A frame still open here is truncated: an undefined-length one lacks its delimiter, a
+    // defined-length one the rest of its bytes (fuzzing: a defined-length sequence cut at an
+    // element boundary used to pass as complete; DCMTK rejects it too).
+    const open = this.#stack.findLast((f) => f.end === UNDEFINED_LENGTH || f.end > this.#offset);
     if (open) {
       throw new DicomParseError(`Truncated input: ${open.kind} not closed`, this.#offset, open.tag);
     }
@@ -167,7 +187,11 @@ export class DicomParser {
   #readMeta(final: boolean): boolean {
     const q = this.#queue;
     if (q.available < 8) {
-      if (!final || q.available > 0) return false;
+      if (!final) return false;
+      // At the end, fewer than 8 bytes cannot be a File Meta element, so File Meta is over: a
+      // deflated dataset can be that short (an empty one deflates to 2 bytes, as we write it);
+      // any other leftover is reported by finish() as a truncated header.
+      if (q.available >= 2 && readU16(q.peek(2), 0, true) === 0x0002) return false;
       return this.#endMeta(undefined);
     }
     const head = q.peek(8);
@@ -227,7 +251,33 @@ export class DicomParser {
     const inflated = new ByteQueue();
     this.#queue = inflated;
     this.#inflater = new Inflate((data) => inflated.push(data));
-    for (const chunk of raw) this.#inflater.push(chunk);
+    for (const chunk of raw) this.#inflate(chunk, false);
+    // File Meta can end inside finish() (a dataset shorter than a header): end the stream too.
+    if (this.#finished) this.#inflate(new Uint8Array(0), true);
+  }
+
+  /** Feeds raw DEFLATE bytes to the inflater in batches; corrupt data is a DicomParseError. */
+  #inflate(chunk: Uint8Array, final: boolean): void {
+    if (!final && this.#inflateWaitingBytes + chunk.length < INFLATE_BATCH) {
+      // Copied: the caller may refill its buffer once push() returns (buffer contract).
+      if (chunk.length > 0) this.#inflateWaiting.push(chunk.slice());
+      this.#inflateWaitingBytes += chunk.length;
+      return;
+    }
+    const data = this.#inflateWaiting.length ? concat([...this.#inflateWaiting, chunk]) : chunk;
+    this.#inflateWaiting = [];
+    this.#inflateWaitingBytes = 0;
+    try {
+      this.#inflater!.push(data, final);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== "number") throw e;
+      // The offset is how far the inflated stream got: where the damage shows.
+      throw new DicomParseError(
+        `Corrupt deflated dataset: ${INFLATE_ERRORS[code] ?? "unreadable data"}`,
+        this.#offset + this.#queue.available,
+      );
+    }
   }
 
   #readDataset(): boolean {

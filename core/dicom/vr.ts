@@ -35,7 +35,8 @@ export type Vr =
   | "UT"
   | "UV";
 
-const ALL_VRS: ReadonlySet<string> = new Set([
+/** Every VR of PS3.5 Table 6.2-1. */
+export const VRS: readonly Vr[] = [
   "AE",
   "AS",
   "AT",
@@ -70,7 +71,9 @@ const ALL_VRS: ReadonlySet<string> = new Set([
   "US",
   "UT",
   "UV",
-]);
+];
+
+const ALL_VRS: ReadonlySet<string> = new Set(VRS);
 
 /** VRs whose explicit header has 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1). */
 const LONG_LENGTH_VRS: ReadonlySet<string> = new Set([
