@@ -77,8 +77,9 @@ export class Lockout {
           Object.assign(ipRec, { attempts: 0, windowStart: now, lockedUntil: now + lockMs });
           verdict = { allowed: false, scope: "ip", retryAfterMs: lockMs };
         } else {
-          const wait = acc.lastAt + accountDelay(acc.failures, maxFailures) - now;
-          if (wait > 0) {
+          const delay = accountDelay(acc.failures, maxFailures);
+          const wait = acc.lastAt + delay - now;
+          if (delay > 0 && wait > 0) {
             ipRec.attempts--; // not checked, so not counted against the IP either
             verdict = { allowed: false, scope: "account", retryAfterMs: wait };
           }

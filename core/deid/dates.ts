@@ -7,6 +7,7 @@
  * value that cannot be shifted must not be kept as is.
  */
 import { createHmac } from "node:crypto";
+import { trimPadding } from "../dicom/transfer_syntax.ts";
 
 /** The widest shift, in days (about ten years). */
 const MAX_SHIFT_DAYS = 3650;
@@ -25,7 +26,7 @@ const DA_SYNTAX = /^(\d{4})\.?(\d{2})\.?(\d{2})$/;
  * always into the past. Padding of the Patient ID is ignored, so "123 " and "123" share a shift.
  */
 export function dayShift(key: Uint8Array, patientId: string): number {
-  const id = patientId.replace(/^ +|[ \0]+$/g, "");
+  const id = trimPadding(patientId).replace(/^ +/, "");
   const mac = createHmac("sha256", key).update(SHIFT_DOMAIN + id, "utf8").digest();
   // 48 bits keep the modulo bias below 2^-36.
   return -1 - (mac.readUIntBE(0, 6) % MAX_SHIFT_DAYS);
@@ -57,7 +58,7 @@ function shiftEach(
 ): string | undefined {
   if (!Number.isSafeInteger(days)) throw new RangeError("Date shift must be a whole number");
   const out: string[] = [];
-  for (const v of value.replace(/[ \0]+$/, "").split("\\")) {
+  for (const v of trimPadding(value).split("\\")) {
     // An empty value inside a multi-valued element stays empty (PS3.5 §6.4).
     const shifted = v === "" ? "" : shiftOne(v, days) ?? shiftRange(v, days, shiftOne);
     if (shifted === undefined) return undefined;

@@ -4,6 +4,7 @@ import type { DicomEvent, ElementEvent } from "../dicom/events.ts";
 import { concat, DICOMDIR_SOP_CLASS, padUid } from "../dicom/file_meta.ts";
 import type { DicomEventStage } from "../dicom/streams.ts";
 import { formatTag, groupOf, isPrivateCreator, isPrivateTag, type Tag } from "../dicom/tag.ts";
+import { trimPadding } from "../dicom/transfer_syntax.ts";
 import { isTextVr, type Vr } from "../dicom/vr.ts";
 import { ACTION_NAMES, type ActionName, type Effect, effectOf } from "./actions.ts";
 import { dayShift, shiftDate, shiftDateTime } from "./dates.ts";
@@ -436,7 +437,7 @@ export class DeidentifyStage implements DicomEventStage {
         return this.#emitValue(ev, vr, padToEven(this.#encode(text, ev.tag), vr));
       }
       case "shift": {
-        const text = latin1(v).replace(/[\0 ]+$/, "");
+        const text = trimPadding(latin1(v));
         const shifted = vr === "DA"
           ? shiftDate(text, this.#shiftDays!)
           : shiftDateTime(text, this.#shiftDays!);
@@ -552,7 +553,7 @@ export class DeidentifyStage implements DicomEventStage {
     const block = ev.tag & 0xff;
     this.#start(ev, "gather", (v) => {
       const level = this.#level();
-      level.creators.set(group * 256 + block, latin1(v).replace(/[\0 ]+$/, "").trim());
+      level.creators.set(group * 256 + block, trimPadding(latin1(v)).trim());
       const out: DicomEvent[] = [{ ...ev }];
       if (v.length) out.push({ kind: "value", bytes: v, last: true });
       level.pending!.creators.set(block, out);
@@ -590,7 +591,7 @@ export class DeidentifyStage implements DicomEventStage {
   // ---- text ----
 
   #decode(v: Uint8Array, vr: Vr): string {
-    return decodeText(v, this.#level().charsets, vr).replace(/[\0 ]+$/, "");
+    return trimPadding(decodeText(v, this.#level().charsets, vr));
   }
 
   #encode(text: string, tag: Tag): Uint8Array {

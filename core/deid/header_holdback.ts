@@ -103,7 +103,7 @@ export class HeaderHoldback {
 
   #captured({ tag, parts }: { tag: Tag; parts: Uint8Array[] }): void {
     const text = new TextDecoder("latin1").decode(concat(parts));
-    if (tag === 0x00100020) this.facts.patientId = text.replace(/[\0 ]+$/, "").trim();
+    if (tag === 0x00100020) this.facts.patientId = trimUid(text).trim();
     else this.facts.sopClass = trimUid(text);
     this.#capture = undefined;
   }

@@ -9,15 +9,13 @@
  * tokenizer needs; WebCrypto is async.
  */
 import { createHash, createHmac } from "node:crypto";
+import { trimUid } from "../dicom/transfer_syntax.ts";
 
 /** UIDs defined by the standard itself (SOP classes, transfer syntaxes, coding schemes). */
 const STANDARD_ROOT = "1.2.840.10008.";
 
 /** Prefix hashed with the key for its fingerprint, so the fingerprint is no other digest. */
 const FINGERPRINT_DOMAIN = "dicom-deid key fingerprint\0";
-
-/** Trailing NUL (the UI pad byte) and spaces some writers use instead (PS3.5 §6.2). */
-const TRAILING_PAD = /[\0 ]+$/;
 
 /**
  * The replacement of one UID: `2.25.` + decimal of an HMAC-derived v8 UUID (PS3.5 §B.2). The
@@ -26,7 +24,8 @@ const TRAILING_PAD = /[\0 ]+$/;
  * Class or Transfer Syntax UID would make the object unreadable and identifies no one.
  */
 export function mapUid(uid: string, key: Uint8Array): string {
-  const value = uid.replace(TRAILING_PAD, "");
+  // trimUid strips the NUL pad and the spaces some writers use instead (PS3.5 §6.2).
+  const value = trimUid(uid);
   if (value === "" || value.startsWith(STANDARD_ROOT)) return value;
   const bytes = createHmac("sha256", key).update(value, "utf8").digest().subarray(0, 16);
   // RFC 9562 §5.8: version 8 (custom) in the high nibble of octet 6, variant 10 in octet 8,
@@ -40,7 +39,7 @@ export function mapUid(uid: string, key: Uint8Array): string {
 
 /** The replacement of a UI value of any multiplicity: each `\`-separated UID mapped (PS3.5 §6.4). */
 export function mapUidValue(raw: string, key: Uint8Array): string {
-  return raw.replace(TRAILING_PAD, "").split("\\").map((uid) => mapUid(uid, key)).join("\\");
+  return trimUid(raw).split("\\").map((uid) => mapUid(uid, key)).join("\\");
 }
 
 /**

@@ -7,6 +7,7 @@
  * same trick pydicom plays.
  */
 import iconv from "iconv-lite";
+import { trimPadding } from "./transfer_syntax.ts";
 import type { Vr } from "./vr.ts";
 
 /** A graphic set designated to G0 (bytes 21-7E) or G1 (bytes A0-FF) (PS3.3 Table C.12-3/4). */
@@ -96,7 +97,7 @@ const RESET_PN: ReadonlySet<number> = new Set([...CONTROLS, 0x5c, 0x5e, 0x3d]);
 /** Splits (0008,0005) into its defined terms, trimmed; value 1 may be empty (PS3.3 C.12.1.1.2). */
 export function parseSpecificCharacterSet(raw: string): string[] {
   if (/^[ \0]*$/.test(raw)) return [];
-  return raw.split("\\").map((t) => t.replace(/^[ \0]+|[ \0]+$/g, ""));
+  return raw.split("\\").map((t) => trimPadding(t, true));
 }
 
 /** True when no byte has the high bit set, so every DICOM charset reads it alike (PS3.5 §6.1). */

@@ -1,4 +1,4 @@
-import { type DicomEvent, type Encoding, type MetaEndEvent, UNDEFINED_LENGTH } from "./events.ts";
+import { type DicomEvent, type MetaEndEvent, UNDEFINED_LENGTH } from "./events.ts";
 import {
   EXPLICIT_LE,
   IMPLICIT_LE,
@@ -7,6 +7,7 @@ import {
   writeU16,
   writeU32,
 } from "./header.ts";
+import { DicomParseError } from "./errors.ts";
 import { FileMeta } from "./file_meta.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { groupOf, ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, type Tag } from "./tag.ts";
@@ -71,6 +72,19 @@ export class DicomEncoder {
       this.#hold(ev);
       return;
     }
+    if (this.#dicomdir && "offset" in ev && ev.kind !== "metaEnd" && ev.offset >= 0) {
+      // A DICOMDIR keeps its defined lengths and record offsets, so every header must land
+      // where it was, shifted by the File Meta change. A header that changed size (an unknown
+      // VR re-labelled as a long one) or a dropped redundant delimiter would break both
+      // (fuzzing found such outputs unreadable): refuse instead of writing a broken file.
+      if (this.#buf.written !== ev.offset + this.#offsetDelta) {
+        throw new DicomParseError(
+          "DICOMDIR element moves when rewritten",
+          ev.offset,
+          "tag" in ev ? ev.tag : undefined,
+        );
+      }
+    }
     switch (ev.kind) {
       case "preamble":
         this.#preamble = ev.bytes;
@@ -125,12 +139,14 @@ export class DicomEncoder {
     const meta = this.#meta.encode();
     this.#buf.write(meta);
     this.#offsetDelta = 132 + meta.length - ev.offset;
-    if (ev.encoding.deflated) this.#startDeflate(ev.encoding);
+    if (ev.encoding.deflated) this.#startDeflate(ev.offset);
   }
 
-  #startDeflate(encoding: Encoding): void {
+  #startDeflate(offset: number): void {
     if (this.#dicomdir) {
-      throw new TypeError(`DICOMDIR cannot be written as ${encoding.transferSyntax}`);
+      // Bad input, not a bad call (fuzzing found this a TypeError): media profiles keep the
+      // DICOMDIR in Explicit VR Little Endian (PS3.11), and its record offsets point into it.
+      throw new DicomParseError("DICOMDIR cannot be deflated", offset);
     }
     this.#buf.startDeflate();
   }

@@ -17,6 +17,12 @@ export class OutputBuffer {
   #block: Uint8Array | undefined;
   #used = 0;
   #deflater: Deflate | undefined;
+  #written = 0;
+
+  /** Bytes written so far (before deflation): where the next write lands in the file. */
+  get written(): number {
+    return this.#written;
+  }
 
   /** Routes every later byte through raw DEFLATE (Deflated Explicit VR Little Endian). */
   startDeflate(): void {
@@ -28,6 +34,7 @@ export class OutputBuffer {
 
   /** Appends bytes (kept by reference when large: the caller must not reuse them). */
   write(bytes: Uint8Array): void {
+    this.#written += bytes.length;
     if (bytes.length >= PASS_THROUGH && !this.#deflater) {
       this.#flushBlock();
       this.#out.push(bytes);
@@ -49,6 +56,7 @@ export class OutputBuffer {
    * written straight into the output without a temporary array.
    */
   reserve(n: number): Uint8Array {
+    this.#written += n;
     if (this.#used + n > BLOCK) this.#flushBlock();
     const block = this.#block ??= new Uint8Array(BLOCK);
     const room = block.subarray(this.#used, this.#used + n);

@@ -59,7 +59,7 @@ export async function atomicUpdate<V, R>(
       return { done: res.ok, result: next.result };
     });
     if (outcome.done) return outcome.result;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`KV update kept conflicting on ${key[0]}`);
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`KV update kept conflicting on ${String(key[0])}`);
     await pause(attempt);
   }
 }

@@ -13,6 +13,7 @@
  *
  * The standard itself warns (§E.3.10 Note 1) that vendors do not guarantee these to be safe.
  */
+import { trimPadding } from "../../dicom/transfer_syntax.ts";
 import { DeidPolicyError } from "../errors.ts";
 
 /** One row: tag as published ("(gggg,xxee)"), private creator, VR, VM, meaning ("" if blank). */
@@ -190,7 +191,7 @@ const PRIVATE_PATTERN = /^\(([0-9A-Fa-f]{4}),[xX]{2}([0-9A-Fa-f]{2})\)$/;
  * creators are written both ways in the wild, so keys compare the trimmed creator.
  */
 function key(group: number, creator: string, elementLow: number): string {
-  return `${group}|${creator.replace(/^[ \0]+|[ \0]+$/g, "")}|${elementLow}`;
+  return `${group}|${trimPadding(creator, true)}|${elementLow}`;
 }
 
 /** Parses "(gggg,xxee)" + creator into an entry; throws DeidPolicyError when malformed. */

@@ -1,0 +1,134 @@
+/**
+ * Batches: create, upload files (anonymized as they arrive), list, download, delete, expire.
+ * State and progress are in KV and outputs on disk, so any replica sharing both can serve
+ * any request. Non-DICOM uploads are refused at their first bytes, never stored, and listed
+ * as "rejected" so the user sees what was dropped.
+ */
+import { deidentifierFor, parseAnonymizeParams } from "../anonymize/params.ts";
+import { DicomParseError } from "../dicom/errors.ts";
+import { formatTag } from "../dicom/tag.ts";
+import { DeidSkipError, DeidValueError } from "../deid/mod.ts";
+import { type Clock, systemClock } from "../kv/retry.ts";
+import { UploadTooLargeError } from "../limits/errors.ts";
+import { BatchDisk } from "./disk.ts";
+import { type BatchFile, type BatchMeta, BatchStore } from "./store.ts";
+
+/** Construction options of {@link BatchService}. */
+export interface BatchServiceOptions {
+  readonly kv: Deno.Kv;
+  readonly clock?: Clock;
+  readonly dataDir: string;
+  readonly ttlMs: number;
+  readonly maxUploadBytes: number;
+  readonly deidKey: Uint8Array;
+}
+
+// KV gets a progress write at most this often per upload.
+const PROGRESS_EVERY_MS = 1000;
+
+/** The batch use cases over KV, disk and the engine. */
+export class BatchService {
+  readonly store: BatchStore;
+  readonly disk: BatchDisk;
+  readonly #o: BatchServiceOptions;
+  readonly #clock: Clock;
+
+  constructor(options: BatchServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.store = new BatchStore({ kv: options.kv, clock: this.#clock, ttlMs: options.ttlMs });
+    this.disk = new BatchDisk(options.dataDir);
+  }
+
+  /** Validates the settings (DeidPolicyError when bad) and creates an empty batch. */
+  async create(query: URLSearchParams): Promise<BatchMeta> {
+    deidentifierFor(parseAnonymizeParams(query), this.#o.deidKey);
+    return await this.store.create(query.toString());
+  }
+
+  /**
+   * Anonymizes one upload into the batch. Returns the file record: `done`, `rejected` (not
+   * DICOM, DICOMDIR) or `failed` (broken DICOM; tag and offset kept). A too-large or aborted
+   * upload leaves no file and no record and rethrows.
+   */
+  async upload(
+    meta: BatchMeta,
+    path: string,
+    body: AsyncIterable<Uint8Array>,
+    declaredLength?: number,
+  ): Promise<BatchFile> {
+    const max = this.#o.maxUploadBytes;
+    if (declaredLength !== undefined && declaredLength > max) {
+      throw new UploadTooLargeError("Upload", max);
+    }
+    const job = deidentifierFor(
+      parseAnonymizeParams(new URLSearchParams(meta.params)),
+      this.#o.deidKey,
+    )
+      .start();
+    const previous = await this.store.getFile(meta.id, path);
+    await this.store.touch(meta);
+    await this.store.setFile(meta.id, { path, status: "processing", bytesIn: 0, bytesOut: 0 });
+    let lastProgress = this.#clock();
+    let bytesIn = 0;
+    try {
+      const r = await this.disk.write(meta.id, path, body, job.pipeline, {
+        maxBytes: max,
+        onProgress: (n) => {
+          bytesIn = n;
+          if (this.#clock() - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = this.#clock();
+          this.store.setFile(meta.id, { path, status: "processing", bytesIn: n, bytesOut: 0 })
+            .catch(() => {});
+        },
+      });
+      return await this.store.setFile(meta.id, { path, status: "done", ...r });
+    } catch (err) {
+      const outcome = classify(err);
+      if (outcome === undefined) {
+        if (previous) await this.store.setFile(meta.id, previous);
+        else await this.store.deleteFile(meta.id, path);
+        throw err;
+      }
+      return await this.store.setFile(meta.id, { path, bytesIn, bytesOut: 0, ...outcome });
+    }
+  }
+
+  /** Deletes a batch's files and records. */
+  async remove(id: string): Promise<void> {
+    await this.disk.remove(id);
+    await this.store.remove(id);
+  }
+
+  /** Removes expired batches, and folders whose batch record is gone; returns how many. */
+  async sweep(): Promise<number> {
+    const now = this.#clock();
+    const all = await this.store.all();
+    const known = new Set(all.map((b) => b.id));
+    let n = 0;
+    for (const b of all) {
+      if (b.expiresAt <= now) {
+        await this.remove(b.id);
+        n++;
+      }
+    }
+    for (const id of await this.disk.ids()) {
+      if (!known.has(id)) {
+        await this.disk.remove(id);
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+/** Status and reason for an engine error; undefined for errors that fail the request. */
+function classify(err: unknown): Pick<BatchFile, "status" | "error"> | undefined {
+  if (err instanceof DicomParseError || err instanceof DeidValueError) {
+    const status = err.message.startsWith("Not DICOM") ? "rejected" : "failed";
+    const tag = err.tag === undefined ? {} : { tag: formatTag(err.tag) };
+    return { status, error: { message: err.message, ...tag, offset: err.offset } };
+  }
+  if (err instanceof DeidSkipError) return { status: "rejected", error: { message: err.message } };
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * `main.ts serve`: configuration, KV, key and admin password, then the HTTP server.
+ *
+ * Why node:http and not `Deno.serve` (measured on Deno 2.8.2, 1 GiB `curl -T` echo on
+ * loopback, TOOLCHAIN §2): `Deno.serve` full duplex reaches ≈ 770 MB/s but never answers
+ * `Expect: 100-continue`, so every plain `curl -T` stalls 1–2 s before uploading; a
+ * `node:http` `req.pipe(res)` echo does ≈ 870–960 MB/s and answers 100-continue itself (we
+ * answer it only after auth and parameters pass); Hono through @hono/node-server's
+ * Web-stream bridge does only ≈ 340–420 MB/s. So the hot route `POST /api/anonymize` is a
+ * raw node:http handler on Node streams (routes/stream.ts), and everything else, where
+ * throughput does not matter, is the Hono app behind `getRequestListener(app.fetch)`.
+ */
+import { getRequestListener } from "@hono/node-server";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app.ts";
+import { createContext, type ServerContext, type ServerDeps } from "./context.ts";
+import { replyError } from "./_middleware/node_reply.ts";
+import { trackRequest } from "./_middleware/request_log.ts";
+import { setSecurityHeaders } from "./_middleware/security_headers.ts";
+import { anonymizeHandler } from "./stream.ts";
+
+/** `main.ts serve [--port N] [--host H]` (implemented in serve_main.ts). */
+export { serve } from "./serve_main.ts";
+
+/** A running server. */
+export interface RunningServer {
+  readonly port: number;
+  readonly hostname: string;
+  /** Periodic maintenance now: expired sessions and batches (tests call it after moving the clock). */
+  sweep(): Promise<void>;
+  /** Stops listening, drops open connections and waits until the server is closed. */
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** Starts the HTTP server on `deps.config.host`/`port` (0 picks a free port). */
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  const ctx = createContext(deps);
+  const hono = getRequestListener(createApp(ctx).fetch, { overrideGlobalObjects: false });
+  const anonymize = anonymizeHandler(ctx);
+  const dispatch = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
+    trackRequest(req, res, ctx.log);
+    const path = (req.url ?? "/").split("?")[0];
+    setSecurityHeaders(res, path);
+    if (path === "/api/anonymize") {
+      anonymize(req, res, expectContinue).catch((err) => replyError(req, res, err, ctx.log));
+      return;
+    }
+    if (expectContinue) res.writeContinue();
+    hono(req, res).catch((err) => replyError(req, res, err, ctx.log));
+  };
+  // No overall request timeout: a multi-GiB upload may take long; headers must come quickly.
+  const server = createServer({ requestTimeout: 0, headersTimeout: 30_000 });
+  server.on("request", (req, res) => dispatch(req, res, false));
+  server.on("checkContinue", (req, res) => dispatch(req, res, true));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(ctx.config.port, ctx.config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const sweep = () => sweepOnce(ctx);
+  const timer = setInterval(() => sweep().catch(() => {}), SWEEP_INTERVAL_MS);
+  Deno.unrefTimer(timer);
+  return {
+    port: address.port,
+    hostname: address.address,
+    sweep,
+    close: () => {
+      clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
+}
+
+async function sweepOnce(ctx: ServerContext): Promise<void> {
+  const sessions = await ctx.sessions.sweep();
+  const batches = await ctx.batches.sweep();
+  ctx.log(batches ? "info" : "debug", "sweep", { sessions, batches });
+}

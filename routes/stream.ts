@@ -1,0 +1,135 @@
+/**
+ * `POST /api/anonymize`, the streaming hot path, as a raw node:http handler (why: serve.ts).
+ * Auth and parameters are checked before any body byte is read (and before `100 Continue`);
+ * then each upload chunk goes through the synchronous pipeline and its output is written at
+ * once, so the anonymized file flows back while the upload is still arriving.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate } from "../core/auth/authenticate.ts";
+import { CSRF_HEADER } from "../core/auth/csrf.ts";
+import { deidentifierFor, parseAnonymizeParams } from "../core/anonymize/params.ts";
+import type { FileJob } from "../core/deid/mod.ts";
+import { UploadTooLargeError } from "../core/limits/errors.ts";
+import { selfOrigin } from "../core/net/forwarded.ts";
+import type { ServerContext } from "./context.ts";
+import { authFailure } from "./_middleware/auth.ts";
+import { nodeClientFacts } from "./_middleware/client.ts";
+import { replyError, sendRefusal } from "./_middleware/node_reply.ts";
+import { annotate } from "./_middleware/request_log.ts";
+import { anonymizeZip } from "./stream_zip.ts";
+
+/** Handles one request; `expectContinue` when the client waits for `100 Continue`. */
+export type RawHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  expectContinue: boolean,
+) => Promise<void>;
+
+/** Builds the `/api/anonymize` handler. */
+export function anonymizeHandler(ctx: ServerContext): RawHandler {
+  return async (req, res, expectContinue) => {
+    annotate(req, { route: "/api/anonymize" });
+    if (req.method !== "POST") {
+      return sendRefusal(req, res, 405, { error: "Use POST" }, { allow: "POST" });
+    }
+    const header = (name: string) => first(req.headers[name]);
+    const outcome = await authenticate({
+      method: "POST",
+      authorization: header("authorization"),
+      cookie: header("cookie"),
+      origin: header("origin"),
+      secFetchSite: header("sec-fetch-site"),
+      csrfToken: header(CSRF_HEADER),
+      selfOrigin: selfOrigin(nodeClientFacts(req, ctx.proxies)),
+    }, ctx);
+    if (!outcome.ok) {
+      const f = authFailure(outcome.reason);
+      return sendRefusal(req, res, f.status, f.body, f.headers);
+    }
+    try {
+      const query = new URL(req.url ?? "/", "http://x").searchParams;
+      const deid = deidentifierFor(parseAnonymizeParams(query), ctx.deidKey);
+      const max = ctx.config.maxUploadBytes;
+      if (Number(header("content-length") ?? 0) > max) throw new UploadTooLargeError("Upload", max);
+      if (expectContinue) res.writeContinue();
+      if (/^application\/(x-)?zip\b/i.test(header("content-type") ?? "")) {
+        return await anonymizeZip(ctx, req, res, deid);
+      }
+      await pumpDicom(ctx, req, res, deid.start());
+    } catch (err) {
+      replyError(req, res, err, ctx.log);
+    }
+  };
+}
+
+/**
+ * Streams one DICOM upload through `job`. Backpressure: when `res.write()` reports a full
+ * buffer the upload is paused until 'drain'. A failure before the first output byte becomes
+ * a JSON error; after it the socket is destroyed, so the client sees a broken transfer
+ * (curl exits non-zero), never a truncated success.
+ */
+function pumpDicom(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, job: FileJob) {
+  const max = ctx.config.maxUploadBytes;
+  return new Promise<void>((resolve) => {
+    let bytesIn = 0;
+    let done = false;
+    let waiting = false;
+    const emit = (chunks: Uint8Array[]) => {
+      let ok = true;
+      for (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        if (!res.headersSent) res.writeHead(200, { "content-type": "application/dicom" });
+        ok = res.write(chunk);
+      }
+      if (!ok && !waiting) {
+        waiting = true;
+        req.pause();
+        res.once("drain", () => {
+          waiting = false;
+          if (!done) req.resume();
+        });
+      }
+    };
+    const finish = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      req.off("data", onData);
+      if (err !== undefined) replyError(req, res, err, ctx.log);
+      resolve();
+    };
+    const onData = (chunk: Uint8Array) => {
+      bytesIn += chunk.length;
+      if (bytesIn > max) return finish(new UploadTooLargeError("Upload", max));
+      try {
+        emit(job.pipeline.push(chunk));
+      } catch (err) {
+        finish(err);
+      }
+    };
+    req.on("data", onData);
+    req.on("end", () => {
+      if (done) return;
+      try {
+        emit(job.pipeline.finish());
+        if (!res.headersSent) res.writeHead(200, { "content-type": "application/dicom" });
+        res.end();
+        finish();
+      } catch (err) {
+        finish(err);
+      }
+    });
+    req.on("error", () => { // the client went away: nothing to answer
+      annotate(req, { error: "ClientAborted" });
+      req.socket.destroy();
+      finish();
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) req.destroy();
+      finish();
+    });
+  });
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
