@@ -1,10 +1,20 @@
 // Composition root: parses the sub-command and hands over to the CLI or the server.
-const USAGE = `Usage: main.ts <command> [options]
+import { anonymize } from "./cli/anonymize.ts";
+import { healthcheck } from "./cli/healthcheck.ts";
+import { versionText } from "./cli/usage.ts";
+import { resetAdminPassword } from "./routes/admin_cli.ts";
+import { serve } from "./routes/serve.ts";
+
+const USAGE = `Usage: deid <command> [options]
 
 Commands:
-  anonymize IN OUT [options]         de-identify DICOM files (see: main.ts anonymize --help)
+  anonymize IN OUT [options]         de-identify DICOM files (see: deid anonymize --help)
   dicom-anonymizer IN OUT [options]  the same, named like KitwareMedical/dicom-anonymizer
-  serve [options]                    the web application
+  serve [--port N] [--host H]        the web application (configuration: .env.example)
+  admin reset-password [--password-stdin]
+                                     set a new admin password (generated into
+                                     $DATA_DIR/admin-password unless read from stdin)
+  healthcheck [--port N]             exit 0 when the local server answers /health
 
 Options: --help, --version`;
 
@@ -12,26 +22,21 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "anonymize":
-    case "dicom-anonymizer": {
-      const { anonymize } = await import("./cli/anonymize.ts");
+    case "dicom-anonymizer":
       return await anonymize(rest);
-    }
-    case "serve": {
-      // A computed specifier: routes/ is built separately and may not exist in this checkout.
-      const url = new URL("./routes/serve.ts", import.meta.url).href;
-      const mod = await import(url).catch(() => undefined);
-      if (typeof mod?.serve !== "function") {
-        console.error("error: the server is not available in this build (routes/serve.ts)");
-        return 1;
-      }
-      return (await mod.serve(rest)) ?? 0;
-    }
+    case "serve":
+      await serve(rest);
+      return 0;
+    case "admin":
+      if (rest[0] === "reset-password") return await resetAdminPassword(rest.slice(1));
+      console.error(`error: unknown admin command\n\n${USAGE}`);
+      return 2;
+    case "healthcheck":
+      return await healthcheck(rest);
     case "--version":
-    case "-V": {
-      const { versionText } = await import("./cli/usage.ts");
+    case "-V":
       console.log(versionText());
       return 0;
-    }
     case undefined:
     case "--help":
     case "-h":
