@@ -320,7 +320,12 @@ export class DeidentifyStage implements DicomEventStage {
 
   #decide(tag: Tag): Decision {
     const group = groupOf(tag);
-    if (ILLEGAL_GROUPS.has(group)) return { action: { name: "delete" }, source: "illegal-group" };
+    // Group 0002 belongs to File Meta only. In the dataset (a damaged header ends File Meta
+    // early) it carried the sender's names and UIDs past META_REMOVED, and a reader takes it
+    // for File Meta again (fuzzing): remove it like the illegal groups.
+    if (ILLEGAL_GROUPS.has(group) || group === 0x0002) {
+      return { action: { name: "delete" }, source: "illegal-group" };
+    }
     if (
       OWN_ELEMENTS.has(tag) ||
       (tag === LONGITUDINAL_TEMPORAL_MODIFIED && this.#longitudinal() !== undefined)

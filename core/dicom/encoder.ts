@@ -48,6 +48,8 @@ export class DicomEncoder {
   #held: DicomEvent[] | undefined;
   #heldEnd: MetaEndEvent | undefined;
   #depth = 0;
+  /** Open starts of a dropped subtree (a File Meta sequence found in the dataset). */
+  #skip = 0;
 
   /** Encodes a batch of events; returns the bytes ready so far. */
   push(events: readonly DicomEvent[]): Uint8Array[] {
@@ -70,6 +72,13 @@ export class DicomEncoder {
   #event(ev: DicomEvent): void {
     if (this.#held) {
       this.#hold(ev);
+      return;
+    }
+    if (this.#skip > 0) {
+      const kind = ev.kind;
+      if (kind === "sequenceStart" || kind === "pixelSequenceStart" || kind === "itemStart") {
+        this.#skip++;
+      } else if (kind === "sequenceEnd" || kind === "itemEnd") this.#skip--;
       return;
     }
     if (this.#dicomdir && "offset" in ev && ev.kind !== "metaEnd" && ev.offset >= 0) {
@@ -98,6 +107,10 @@ export class DicomEncoder {
         if (this.#inMeta) return this.#meta.value(ev.bytes);
         return this.#value(ev.bytes);
       case "sequenceStart":
+        if (this.#isMetaInDataset(ev.tag)) {
+          this.#skip = 1;
+          return;
+        }
         return this.#sequenceStart(ev.tag, ev.vr, ev.length);
       case "itemStart":
         return this.#itemStart(ev.length);
@@ -106,6 +119,10 @@ export class DicomEncoder {
       case "sequenceEnd":
         return this.#end(SEQUENCE_DELIMITATION);
       case "pixelSequenceStart":
+        if (this.#isMetaInDataset(ev.tag)) {
+          this.#skip = 1;
+          return;
+        }
         this.#header(ev.tag, ev.vr, UNDEFINED_LENGTH);
         this.#stack.push({ enc: this.#enc(), delimited: true });
         return;
@@ -172,6 +189,16 @@ export class DicomEncoder {
     for (const ev of held) this.#event(ev);
   }
 
+  /**
+   * A File Meta (group 0002) attribute at the top of the dataset, where a damaged header puts
+   * them: dropped, because a reader would take them for File Meta and disagree with us about
+   * the transfer syntax and UIDs (fuzzing: outputs that read back differently, even as
+   * deflated).
+   */
+  #isMetaInDataset(tag: Tag): boolean {
+    return this.#stack.length === 0 && groupOf(tag) === 0x0002;
+  }
+
   #enc(): LevelEncoding {
     return this.#stack.at(-1)?.enc ?? this.#dataset;
   }
@@ -180,7 +207,8 @@ export class DicomEncoder {
     if (this.#valueLeft > 0) throw new TypeError("DicomEncoder: element inside a value");
     this.#valueLeft = length;
     this.#gatherOffset = undefined;
-    this.#dropValue = !this.#dicomdir && (tag & 0xffff) === 0 && groupOf(tag) !== 0x0002;
+    this.#dropValue = (!this.#dicomdir && (tag & 0xffff) === 0 && groupOf(tag) !== 0x0002) ||
+      this.#isMetaInDataset(tag);
     if (this.#dropValue) return;
     if (this.#dicomdir && DICOMDIR_OFFSET_TAGS.has(tag) && length === 4) this.#gatherOffset = [];
     this.#header(tag, vr, length);

@@ -77,7 +77,11 @@ export class FileMeta {
     } else if (ev.kind === "value" && this.#watch) {
       this.#watch.parts.push(ev.bytes.slice());
       if (ev.last) {
-        this.setUid(this.#watch.tag, trimUid(new TextDecoder().decode(concat(this.#watch.parts))));
+        // Only a UID-shaped value (PS3.5 §9.1: digits and dots, at most 64) is copied. Fuzzing
+        // found a damaged 65,535-byte (0008,0016) decoded as UTF-8, grown past the 16-bit
+        // length on re-encoding, which broke File Meta; latin1 keeps one byte per character.
+        const uid = trimUid(new TextDecoder("latin1").decode(concat(this.#watch.parts)));
+        if (/^[0-9.]{1,64}$/.test(uid)) this.setUid(this.#watch.tag, uid);
         this.#watch = undefined;
       }
     }
@@ -108,6 +112,10 @@ export class FileMeta {
 
 /** One Explicit VR Little Endian element (PS3.5 §7.1.2). */
 export function encodeExplicitLe(tag: Tag, vr: Vr, bytes: Uint8Array): Uint8Array {
+  // A short-length VR cannot carry more than 65535 bytes; UN can (PS3.5 §6.2.2). Damaged input
+  // reaches this (an Implicit VR File Meta value, a long multi-valued UID mapped), and the
+  // 16-bit length silently wrapped, breaking the header (fuzzing).
+  if (!hasLongLength(vr) && bytes.length > 0xffff) vr = "UN";
   const long = hasLongLength(vr);
   const out = new Uint8Array((long ? 12 : 8) + bytes.length);
   writeTag(out, 0, tag, true);

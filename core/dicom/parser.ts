@@ -221,7 +221,14 @@ export class DicomParser {
     if (length > 0) this.#out.push({ kind: "value", bytes: value, last: true });
     this.#offset += headerSize + length;
     this.#hadMeta = true;
-    if (tag === 0x00020010) this.#transferSyntax = trimUid(new TextDecoder().decode(value));
+    if (tag === 0x00020010) {
+      // A value that is no UID (PS3.5 §9.1) names no encoding: read the dataset as if File Meta
+      // had none, by sniffing, and the encoder writes the syntax actually used. Fuzzing found a
+      // 64 KiB garbage value kept as the "transfer syntax" and written back UTF-8-expanded
+      // past what File Meta can hold.
+      const uid = trimUid(new TextDecoder("latin1").decode(value));
+      this.#transferSyntax = /^[0-9.]{1,64}$/.test(uid) ? uid : undefined;
+    }
     return true;
   }
 
