@@ -16,8 +16,10 @@ COPY cli cli
 COPY routes routes
 COPY islands islands
 COPY static static
-# Bundles the islands into static/, then one binary with static/ embedded.
-RUN deno task build && deno task compile
+COPY tools/build_islands.ts tools/
+# Bundles the islands into static/build/, then one binary with static/ embedded. (Both need
+# network: `deno bundle` fetches esbuild, `deno compile` its denort base binary.)
+RUN deno task build:islands && deno task compile
 
 # The Deno binary is glibc-only: a slim Debian base, not Alpine.
 FROM debian:bookworm-slim

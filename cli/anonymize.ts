@@ -34,6 +34,7 @@ export async function anonymize(argv: readonly string[]): Promise<number> {
       copyNonDicom: args.copyNonDicom,
       dryRun: args.dryRun,
       allowOutputInsideInput: args.allowOutputInsideInput,
+      shard: args.shard,
     });
     return await execute(args, setup, plan);
   } catch (err) {

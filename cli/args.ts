@@ -4,6 +4,8 @@
  * which `node:util` parseArgs cannot express.
  */
 
+import { parseShard, type Shard } from "./shard.ts";
+
 /** A command line that cannot be run; the command exits with status 2. */
 export class UsageError extends Error {
   /** Creates the error; the message says what to fix. */
@@ -28,6 +30,8 @@ export interface AnonymizeArgs {
   jobs?: number;
   report?: string;
   rename?: "uid";
+  /** `--shard i/n`: this run takes only its share of IN's files (see `shard.ts`). */
+  shard?: Shard;
   dryRun: boolean;
   json: boolean;
   overwrite: boolean;
@@ -67,6 +71,7 @@ const VALUED = [
   "--jobs",
   "--report",
   "--rename",
+  "--shard",
 ];
 
 /** Parses the arguments after the sub-command; throws {@link UsageError}. */
@@ -134,12 +139,21 @@ export function parseAnonymizeArgs(argv: readonly string[]): AnonymizeArgs {
   return a;
 }
 
+function shardArg(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (err) {
+    throw new UsageError((err as RangeError).message);
+  }
+}
+
 function setValued(a: AnonymizeArgs, flag: string, value: string): void {
   if (flag === "--option") a.options.push(value);
   else if (flag === "--dictionary") a.dictionary = value;
   else if (flag === "--profile") a.profile = value;
   else if (flag === "--key-file") a.keyFile = value;
   else if (flag === "--report") a.report = value;
+  else if (flag === "--shard") a.shard = shardArg(value);
   else if (flag === "--rename") {
     if (value !== "uid") throw new UsageError(`--rename takes "uid"`);
     a.rename = value;

@@ -6,6 +6,7 @@
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { UsageError } from "./args.ts";
 import { exists, partialPath, randomSuffix } from "./atomic.ts";
+import { formatShard, inShard, type Shard } from "./shard.ts";
 import type { FileTask, TaskOutput } from "./task.ts";
 import { walkFiles } from "./walk.ts";
 import { ZipArchive } from "./zip_source.ts";
@@ -19,6 +20,8 @@ export interface PlanRequest {
   copyNonDicom: boolean;
   dryRun: boolean;
   allowOutputInsideInput: boolean;
+  /** Keep only this shard's files; outputs keep the paths an unsharded run would give them. */
+  shard?: Shard;
 }
 
 /** The planned run. */
@@ -81,6 +84,13 @@ export async function planRun(req: PlanRequest): Promise<Plan> {
       rel: basename(req.input),
       size: inInfo.size,
     }];
+  }
+
+  if (req.shard) {
+    const all = sources.length;
+    const shard = req.shard;
+    sources = sources.filter((s) => inShard(s.rel, shard));
+    notes.push(`shard ${formatShard(shard)}: ${sources.length} of ${all} file(s)`);
   }
 
   const single = !inInfo.isDirectory && !isZip(req.input);

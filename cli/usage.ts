@@ -51,6 +51,8 @@ Policy and key:
 Run:
   --jobs N                parallel workers (default: CPU count = ${navigator.hardwareConcurrency})
   --rename uid            name outputs <new SOP Instance UID>.dcm
+  --shard i/n             take only shard i of n (1-based): a stable share of IN's files by
+                          a hash of their relative path; n runs together do every file once
   --overwrite             replace existing outputs (refused by default)
   --copy-non-dicom        copy non-DICOM files to OUT unchanged (never DICOMDIR)
   --allow-output-inside-input
@@ -74,5 +76,6 @@ Examples:
   main.ts anonymize Input Output --keepPrivateTags
   main.ts anonymize study.zip anonymized.zip --rename uid --report report.json
   main.ts anonymize Input Output --profile ps315-basic --option retain-long-modified-dates
+  main.ts anonymize /mnt/shared/in /mnt/shared/out --shard 2/4   (machine 2 of 4)
 `;
 }
