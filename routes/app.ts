@@ -6,18 +6,20 @@ import { Hono } from "hono";
 import type { ServerContext } from "./context.ts";
 import { clientInfo } from "./_middleware/auth.ts";
 import type { AppEnv } from "./_middleware/env.ts";
-import { errorLogFields, httpErrorOf } from "./_middleware/errors.ts";
+import { clientAborted, errorLogFields, httpErrorOf } from "./_middleware/errors.ts";
 import { annotate } from "./_middleware/request_log.ts";
 import { batchRoutes } from "./batches.ts";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
 import { sessionRoutes } from "./session.ts";
+import { staticRoutes } from "./static.ts";
 
 /** Builds the app for a server context. */
 export function createApp(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", clientInfo(ctx));
   app.route("/", healthRoutes(ctx));
+  app.route("/", staticRoutes());
   app.route("/", sessionRoutes(ctx));
   app.route("/", pageRoutes(ctx));
   app.route("/api/batches", batchRoutes(ctx));
@@ -25,7 +27,9 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   app.onError((err, c) => {
     const mapped = httpErrorOf(err);
     annotate(c.env.incoming, { error: err.name });
-    if (!mapped.expected) ctx.log("error", "unhandled error", errorLogFields(err));
+    // A client that hung up mid-upload is not a server error (its request line says so).
+    const aborted = clientAborted(c.env.incoming);
+    if (!mapped.expected && !aborted) ctx.log("error", "unhandled error", errorLogFields(err));
     return c.json(mapped.body, mapped.status as 400);
   });
   return app;

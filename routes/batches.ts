@@ -72,7 +72,7 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
       headers: {
         "content-type": "application/dicom",
         "content-length": String(size),
-        "content-disposition": attachment(path.split("/").pop()!),
+        "content-disposition": attachment((rec.outputPath ?? path).split("/").pop()!),
       },
     });
   });
@@ -86,7 +86,7 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
       for (const f of done) {
         const file = await Deno.open(batches.disk.filePath(meta!.id, f.path));
         yield {
-          name: f.path,
+          name: f.outputPath ?? f.path,
           lastModified: new Date(f.updatedAt),
           size: f.bytesOut,
           input: file.readable,

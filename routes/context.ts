@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../core/kv/retry.ts";
 import { createLogger, type Logger } from "../core/log/logger.ts";
 import { TrustedProxies } from "../core/net/forwarded.ts";
 import { BatchService } from "../core/batches/service.ts";
+import { openLockedTemp, type OpenTemp } from "../core/batches/temp_files.ts";
 
 /** What the caller of `startServer()` provides. */
 export interface ServerDeps {
@@ -23,6 +24,11 @@ export interface ServerDeps {
   readonly clock?: Clock;
   /** Defaults to JSON lines on stdout at LOG_LEVEL. */
   readonly log?: Logger;
+  /**
+   * Creates the temp files of uploads (batch files, ZIP spools). Defaults to locked files
+   * (core/batches/temp_files.ts); tests inject a writer that fails like a full disk.
+   */
+  readonly openTemp?: OpenTemp;
 }
 
 /** Per-server state shared by every route. */
@@ -37,13 +43,16 @@ export interface ServerContext {
   readonly tokens: ApiTokensType;
   readonly proxies: TrustedProxies;
   readonly batches: BatchService;
+  readonly openTemp: OpenTemp;
 }
 
 /** Builds the context: session store, lockout, token digests, proxy list, batch service. */
 export function createContext(deps: ServerDeps): ServerContext {
   const { config, kv } = deps;
   const clock = deps.clock ?? systemClock;
+  const openTemp = deps.openTemp ?? openLockedTemp;
   return {
+    openTemp,
     config,
     kv,
     deidKey: deps.deidKey,
@@ -70,6 +79,7 @@ export function createContext(deps: ServerDeps): ServerContext {
       ttlMs: config.batchTtlHours * 3600_000,
       maxUploadBytes: config.maxUploadBytes,
       deidKey: deps.deidKey,
+      openTemp,
     }),
   };
 }

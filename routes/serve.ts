@@ -19,6 +19,8 @@ import { replyError } from "./_middleware/node_reply.ts";
 import { trackRequest } from "./_middleware/request_log.ts";
 import { setSecurityHeaders } from "./_middleware/security_headers.ts";
 import { anonymizeHandler } from "./stream.ts";
+import { spoolDir } from "./stream_zip.ts";
+import { sweepTempDir } from "../core/batches/temp_files.ts";
 
 /** `main.ts serve [--port N] [--host H]` (implemented in serve_main.ts). */
 export { serve } from "./serve_main.ts";
@@ -38,6 +40,9 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 /** Starts the HTTP server on `deps.config.host`/`port` (0 picks a free port). */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const ctx = createContext(deps);
+  // Before listening: whatever a killed predecessor left half-written goes now (temp files it
+  // held; its "processing" records become "failed"), so nothing stale is ever listed.
+  await sweepInterrupted(ctx);
   const hono = getRequestListener(createApp(ctx).fetch, { overrideGlobalObjects: false });
   const anonymize = anonymizeHandler(ctx);
   const dispatch = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
@@ -79,5 +84,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 async function sweepOnce(ctx: ServerContext): Promise<void> {
   const sessions = await ctx.sessions.sweep();
   const batches = await ctx.batches.sweep();
-  ctx.log(batches ? "info" : "debug", "sweep", { sessions, batches });
+  const interrupted = await sweepInterrupted(ctx);
+  ctx.log(batches || interrupted ? "info" : "debug", "sweep", { sessions, batches, interrupted });
+}
+
+/**
+ * Orphans of dead processes: batch temp files and records, and ZIP spools. Temp files carry
+ * a lock while written, so other live server processes on the same DATA_DIR keep theirs.
+ * File ages are compared with the wall clock (file timestamps are), not the injected clock.
+ */
+async function sweepInterrupted(ctx: ServerContext): Promise<number> {
+  const now = Date.now();
+  return await ctx.batches.sweepInterrupted(now) + await sweepTempDir(spoolDir(ctx), now);
 }

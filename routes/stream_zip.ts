@@ -14,6 +14,15 @@ import type { ServerContext } from "./context.ts";
 import { replyError, sendJson } from "./_middleware/node_reply.ts";
 
 const MAX_ENTRIES = 10_000;
+// The CLI's zip-bomb rule (cli/zip_source.ts): above 1 GiB declared, at most 100:1 overall.
+// Real DICOM rarely deflates past 10:1; a bomb's whole point is a far larger ratio.
+const MAX_RATIO = 100;
+const RATIO_FLOOR_BYTES = 1024 ** 3;
+
+/** Where ZIP uploads are spooled: DATA_DIR/tmp (swept at start-up, see serve.ts). */
+export function spoolDir(ctx: ServerContext): string {
+  return join(ctx.config.dataDir, "tmp");
+}
 
 /** Handles a ZIP upload after auth and parameters have passed. */
 export async function anonymizeZip(
@@ -23,11 +32,13 @@ export async function anonymizeZip(
   deid: Deidentifier,
 ): Promise<void> {
   const max = ctx.config.maxUploadBytes;
-  const spooled = await spoolUpload(req, join(ctx.config.dataDir, "tmp"), max);
+  const spooled = await spoolUpload(req, spoolDir(ctx), max, ctx.openTemp);
   try {
     const zip = await openZip(spooled.handle, spooled.size, {
       maxExpandedBytes: max,
       maxEntries: MAX_ENTRIES,
+      maxRatio: MAX_RATIO,
+      ratioFloorBytes: RATIO_FLOOR_BYTES,
     });
     try {
       const out = anonymizeEntries(zip.entries, deid, max);

@@ -7,6 +7,7 @@ import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { UploadTooLargeError } from "../limits/errors.ts";
+import { openLockedTemp, type OpenTemp, TEMP_SUFFIX } from "../batches/temp_files.ts";
 
 /** A spooled upload: an open handle to an already-unlinked file, and its size. */
 export interface Spooled {
@@ -16,17 +17,20 @@ export interface Spooled {
 
 /**
  * Writes `source` to `dir/<random>.part` (0600), at most `maxBytes`, then opens it and removes
- * the name. On any failure the partial file is removed before the error propagates.
+ * the name. On any failure the partial file is removed before the error propagates. `openTemp`
+ * creates the file (tests inject a full disk).
  */
 export async function spoolUpload(
   source: AsyncIterable<Uint8Array>,
   dir: string,
   maxBytes: number,
+  openTemp: OpenTemp = openLockedTemp,
 ): Promise<Spooled> {
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${crypto.randomUUID()}.part`);
+  const path = join(dir, `${crypto.randomUUID()}${TEMP_SUFFIX}`);
   try {
-    const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+    // Locked while written, so a start-up sweep removes it only if this process died.
+    const file = await openTemp(path);
     let size = 0;
     try {
       for await (const chunk of source) {

@@ -4,7 +4,7 @@
  * entry is read (zip-slip), and the declared sizes are checked against the limits
  * (zip bombs); `zip_out.ts` also counts the real bytes, since headers can lie.
  */
-import { configure, type FileEntry, Reader, ZipReader } from "@zip.js/zip.js";
+import { configure, type Entry, type FileEntry, Reader, ZipReader } from "@zip.js/zip.js";
 import type { FileHandle } from "node:fs/promises";
 import { UnsafePathError, UploadTooLargeError } from "../limits/errors.ts";
 import { ZipFormatError } from "./errors.ts";
@@ -18,6 +18,13 @@ export interface ZipLimits {
   /** Largest total uncompressed size (declared and actual). */
   readonly maxExpandedBytes: number;
   readonly maxEntries: number;
+  /**
+   * Largest overall compression ratio (declared uncompressed / compressed), checked once the
+   * archive declares more than `ratioFloorBytes`: deflate reaches ~1000:1 on zeros, so without
+   * it a 4 MB upload could make the server inflate, de-identify and send back 4 GiB.
+   */
+  readonly maxRatio?: number;
+  readonly ratioFloorBytes?: number;
 }
 
 /** zip.js `Reader` with positional reads (pread), so concurrent reads cannot interleave. */
@@ -63,17 +70,10 @@ export async function openZip(
     checkAmbiguity: true,
   });
   try {
-    const all = await reader.getEntries().catch((err) => {
-      if (err instanceof Error && err.message.startsWith("Unsafe filename")) {
-        throw new UnsafePathError("ZIP entry name escapes the archive");
-      }
-      throw new ZipFormatError(err);
-    });
-    if (all.length > limits.maxEntries) {
-      throw new UploadTooLargeError("ZIP entry count", limits.maxEntries, "entries");
-    }
+    const all = await listEntries(reader, limits.maxEntries);
     const entries: FileEntry[] = [];
     let declared = 0;
+    let compressed = 0;
     for (const entry of all) {
       if (entry.directory) continue;
       safeRelativePath(entry.filename);
@@ -82,11 +82,38 @@ export async function openZip(
       if (declared > limits.maxExpandedBytes) {
         throw new UploadTooLargeError("ZIP content", limits.maxExpandedBytes);
       }
+      compressed += entry.compressedSize;
       entries.push(entry);
+    }
+    const { maxRatio, ratioFloorBytes = 0 } = limits;
+    if (maxRatio !== undefined && declared > ratioFloorBytes && declared > compressed * maxRatio) {
+      throw new UploadTooLargeError("ZIP compression ratio", maxRatio, "to 1");
     }
     return { entries, close: async () => void (await reader.close()) };
   } catch (err) {
     await reader.close();
     throw err;
   }
+}
+
+/**
+ * The archive's entries, stopping at `max + 1`: a zip.js entry object costs ~8 KB, so an
+ * archive of 100,000 tiny entries would take ~800 MB just to be counted and refused.
+ */
+async function listEntries(reader: ZipReader<FileHandle>, max: number): Promise<Entry[]> {
+  const all: Entry[] = [];
+  try {
+    for await (const entry of reader.getEntriesGenerator()) {
+      if (all.push(entry) > max) {
+        throw new UploadTooLargeError("ZIP entry count", max, "entries");
+      }
+    }
+  } catch (err) {
+    if (err instanceof UploadTooLargeError) throw err;
+    if (err instanceof Error && err.message.startsWith("Unsafe filename")) {
+      throw new UnsafePathError("ZIP entry name escapes the archive");
+    }
+    throw new ZipFormatError(err);
+  }
+  return all;
 }

@@ -5,12 +5,14 @@
  * skipped and reported in `deid-report.json` instead of leaving half an entry. A failure
  * after an entry's output began fails the whole stream.
  */
+import { scrubPath } from "../deid/scrub_path.ts";
 import type { FileEntry } from "@zip.js/zip.js";
 import { makeZip } from "client-zip";
 import { DicomParseError } from "../dicom/errors.ts";
 import { formatTag } from "../dicom/tag.ts";
 import { type Deidentifier, DeidSkipError, DeidValueError } from "../deid/mod.ts";
 import { UploadTooLargeError } from "../limits/errors.ts";
+import { ZipFormatError } from "./errors.ts";
 
 /** Name of the report entry added when some entries were skipped. */
 export const REPORT_NAME = "deid-report.json";
@@ -52,23 +54,37 @@ export function anonymizeZip(
           for (const out of job.pipeline.finish()) ctl.enqueue(out);
         },
       });
-      const reading = entry.getData(t.writable).catch(() => {}); // errors surface on the readable
+      if (entry.symlink) {
+        // A link's "content" is its target path: never followed, never DICOM.
+        skipped.push({ name: entry.filename, error: "Symbolic link entry; not read" });
+        continue;
+      }
+      // zip.js may reject before it writes a byte (a local header that disagrees with the
+      // central directory, a bad deflate stream): the transform then never ends, so every read
+      // races that rejection, or the request would hang with its spool file open.
+      const failed = entry.getData(t.writable).then(
+        () => new Promise<never>(() => {}),
+        (err) => Promise.reject(err),
+      );
+      failed.catch(() => {});
       const reader = t.readable.getReader();
+      const read = () => Promise.race([reader.read(), failed]);
       let first: ReadableStreamReadResult<Uint8Array>;
       try {
-        first = await reader.read();
+        first = await read();
       } catch (err) {
-        await reading;
+        await reader.cancel().catch(() => {});
         const why = skipReason(err);
-        if (why === undefined) throw err;
+        if (why === undefined) throw asArchiveError(err);
         skipped.push({ name: entry.filename, ...why });
         continue;
       }
       written++;
       yield {
-        name: entry.filename,
+        // The header is parsed by now (output starts after it): removed values are known.
+        name: scrubPath(entry.filename, job.wasRemoved, deid.config.key),
         lastModified: entry.lastModDate,
-        input: prepend(first, reader),
+        input: prepend(first, reader, read),
       };
     }
     if (skipped.length > 0) {
@@ -88,9 +104,16 @@ function skipReason(err: unknown): Omit<SkippedEntry, "name"> | undefined {
   return undefined;
 }
 
+/** Errors of our own (limits, DICOM) pass; anything else from zip.js means a bad archive. */
+function asArchiveError(err: unknown): unknown {
+  if (err instanceof UploadTooLargeError || err instanceof ZipFormatError) return err;
+  return new ZipFormatError(err);
+}
+
 function prepend(
   first: ReadableStreamReadResult<Uint8Array>,
   reader: ReadableStreamDefaultReader<Uint8Array>,
+  read: () => Promise<ReadableStreamReadResult<Uint8Array>>,
 ): ReadableStream<Uint8Array> {
   let pending = first.done ? undefined : first.value;
   return new ReadableStream({
@@ -100,7 +123,7 @@ function prepend(
         pending = undefined;
         return;
       }
-      const next = await reader.read();
+      const next = await read();
       if (next.done) ctl.close();
       else ctl.enqueue(next.value);
     },

@@ -1,11 +1,13 @@
 /**
  * Batch files on disk: `DATA_DIR/batches/<id>/files/<relative path>` holds anonymized outputs
  * only. An upload is written to `…/<id>/.tmp/` through the pipeline and renamed into place
- * when complete, so a reader never sees half a file and a failure leaves nothing behind.
+ * when complete, so a reader never sees half a file and a failure leaves nothing behind (a
+ * killed process's temp files are removed by the start-up sweep, see temp_files.ts).
  */
 import { dirname, join } from "node:path";
 import { UnsafePathError, UploadTooLargeError } from "../limits/errors.ts";
 import { safeRelativePath } from "../limits/safe_path.ts";
+import { isHeld, openLockedTemp, type OpenTemp, sweepTempDir, TEMP_SUFFIX } from "./temp_files.ts";
 
 /** A synchronous bytes-in, bytes-out stage (a DICOM pipeline). */
 export interface ChunkTransform {
@@ -22,6 +24,8 @@ export interface WriteResult {
 /** Options of {@link BatchDisk.write}. */
 export interface WriteOptions {
   readonly maxBytes: number;
+  /** Names the temp file (`.tmp/<upload>.part`), so a sweep can ask whether it is still held. */
+  readonly upload: string;
   /** Called after each chunk with the bytes read so far. */
   readonly onProgress?: (bytesIn: number) => void;
 }
@@ -29,10 +33,15 @@ export interface WriteOptions {
 /** The on-disk side of batches. */
 export class BatchDisk {
   readonly #root: string;
+  readonly #openTemp: OpenTemp;
 
-  /** `dataDir` is DATA_DIR; batches live under `dataDir/batches`. */
-  constructor(dataDir: string) {
+  /**
+   * `dataDir` is DATA_DIR; batches live under `dataDir/batches`. `openTemp` creates the temp
+   * file of an upload (default: locked, see temp_files.ts; tests inject a full disk).
+   */
+  constructor(dataDir: string, openTemp: OpenTemp = openLockedTemp) {
     this.#root = join(dataDir, "batches");
+    this.#openTemp = openTemp;
   }
 
   /** The folder of one batch. */
@@ -56,11 +65,11 @@ export class BatchDisk {
     const target = this.filePath(id, path);
     const tmpDir = join(this.dir(id), ".tmp");
     await Deno.mkdir(tmpDir, { recursive: true, mode: 0o700 });
-    const tmp = join(tmpDir, `${crypto.randomUUID()}.part`);
+    const tmp = this.#tempPath(id, opts.upload);
     let bytesIn = 0;
     let bytesOut = 0;
     try {
-      const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+      const file = await this.#openTemp(tmp);
       try {
         const put = async (chunks: Uint8Array[]) => {
           for (const c of chunks) {
@@ -83,6 +92,23 @@ export class BatchDisk {
     } finally {
       await Deno.remove(tmp).catch(() => {});
     }
+  }
+
+  /** True while the upload `upload` of batch `id` is being written by a live process. */
+  async isWriting(id: string, upload: string): Promise<boolean> {
+    return await isHeld(this.#tempPath(id, upload));
+  }
+
+  /** Removes temp files left by dead processes in every batch; returns how many. */
+  async sweepTemp(now: number): Promise<number> {
+    let n = 0;
+    for (const id of await this.ids()) n += await sweepTempDir(join(this.dir(id), ".tmp"), now);
+    return n;
+  }
+
+  #tempPath(id: string, upload: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(upload)) throw new TypeError("upload must be a UUID");
+    return join(this.dir(id), ".tmp", `${upload}${TEMP_SUFFIX}`);
   }
 
   /** Removes a batch folder and everything in it. */

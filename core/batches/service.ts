@@ -4,6 +4,7 @@
  * any request. Non-DICOM uploads are refused at their first bytes, never stored, and listed
  * as "rejected" so the user sees what was dropped.
  */
+import { scrubPath } from "../deid/scrub_path.ts";
 import { deidentifierFor, parseAnonymizeParams } from "../anonymize/params.ts";
 import { DicomParseError } from "../dicom/errors.ts";
 import { formatTag } from "../dicom/tag.ts";
@@ -11,6 +12,7 @@ import { DeidSkipError, DeidValueError } from "../deid/mod.ts";
 import { type Clock, systemClock } from "../kv/retry.ts";
 import { UploadTooLargeError } from "../limits/errors.ts";
 import { BatchDisk } from "./disk.ts";
+import type { OpenTemp } from "./temp_files.ts";
 import { type BatchFile, type BatchMeta, BatchStore } from "./store.ts";
 
 /** Construction options of {@link BatchService}. */
@@ -21,10 +23,14 @@ export interface BatchServiceOptions {
   readonly ttlMs: number;
   readonly maxUploadBytes: number;
   readonly deidKey: Uint8Array;
+  /** Creates upload temp files (default: locked files; tests inject a full disk). */
+  readonly openTemp?: OpenTemp;
 }
 
 // KV gets a progress write at most this often per upload.
 const PROGRESS_EVERY_MS = 1000;
+// A record is set "processing" just before its temp file is created and locked.
+const INTERRUPT_GRACE_MS = 2_000;
 
 /** The batch use cases over KV, disk and the engine. */
 export class BatchService {
@@ -37,7 +43,7 @@ export class BatchService {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.store = new BatchStore({ kv: options.kv, clock: this.#clock, ttlMs: options.ttlMs });
-    this.disk = new BatchDisk(options.dataDir);
+    this.disk = new BatchDisk(options.dataDir, options.openTemp);
   }
 
   /** Validates the settings (DeidPolicyError when bad) and creates an empty batch. */
@@ -68,21 +74,24 @@ export class BatchService {
       .start();
     const previous = await this.store.getFile(meta.id, path);
     await this.store.touch(meta);
-    await this.store.setFile(meta.id, { path, status: "processing", bytesIn: 0, bytesOut: 0 });
+    const upload = crypto.randomUUID();
+    const processing = { path, status: "processing", upload, bytesOut: 0 } as const;
+    await this.store.setFile(meta.id, { ...processing, bytesIn: 0 });
     let lastProgress = this.#clock();
     let bytesIn = 0;
     try {
       const r = await this.disk.write(meta.id, path, body, job.pipeline, {
         maxBytes: max,
+        upload,
         onProgress: (n) => {
           bytesIn = n;
           if (this.#clock() - lastProgress < PROGRESS_EVERY_MS) return;
           lastProgress = this.#clock();
-          this.store.setFile(meta.id, { path, status: "processing", bytesIn: n, bytesOut: 0 })
-            .catch(() => {});
+          this.store.setFile(meta.id, { ...processing, bytesIn: n }).catch(() => {});
         },
       });
-      return await this.store.setFile(meta.id, { path, status: "done", ...r });
+      const outputPath = scrubPath(path, job.wasRemoved, this.#o.deidKey);
+      return await this.store.setFile(meta.id, { path, status: "done", outputPath, ...r });
     } catch (err) {
       const outcome = classify(err);
       if (outcome === undefined) {
@@ -98,6 +107,24 @@ export class BatchService {
   async remove(id: string): Promise<void> {
     await this.disk.remove(id);
     await this.store.remove(id);
+  }
+
+  /**
+   * Cleans up after processes that died mid-upload (run at start-up and with every sweep):
+   * their temp files go, and their "processing" records become "failed". Live uploads of other
+   * processes on the same DATA_DIR hold their temp file's lock and are left alone. `now` is
+   * wall-clock time (file timestamps). Returns how many files and records were cleaned.
+   */
+  async sweepInterrupted(now: number): Promise<number> {
+    // Records first: a writer that dies between the two steps still leaves its lock free.
+    let n = 0;
+    const grace = this.#clock() - INTERRUPT_GRACE_MS;
+    for (const b of await this.store.all()) {
+      n += await this.store.failInterrupted(b.id, async (f) =>
+        f.updatedAt > grace || // too fresh: its temp file may not exist yet
+        (f.upload !== undefined && await this.disk.isWriting(b.id, f.upload)));
+    }
+    return n + await this.disk.sweepTemp(now);
   }
 
   /** Removes expired batches, and folders whose batch record is gone; returns how many. */

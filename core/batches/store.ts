@@ -27,6 +27,14 @@ export interface BatchFile {
   readonly bytesIn: number;
   readonly bytesOut: number;
   readonly updatedAt: number;
+  /** While `processing`: the id of the upload's temp file (see BatchDisk.isWriting). */
+  readonly upload?: string;
+  /**
+   * When `done`: the path the file has in downloads and the batch ZIP — the uploaded path
+   * with components that carry a removed value (e.g. a folder named after the Patient ID)
+   * replaced by keyed pseudonyms (core/deid/scrub_path.ts).
+   */
+  readonly outputPath?: string;
   /** Why it was rejected or failed: a message with tag and offset, never a value. */
   readonly error?: { readonly message: string; readonly tag?: string; readonly offset?: number };
 }
@@ -109,6 +117,33 @@ export class BatchStore {
       out.push(e.value);
     }
     return out;
+  }
+
+  /**
+   * Marks `processing` records whose writer is gone (`isWriting` false) as failed, so a file
+   * cut off by a crash never stays "processing" forever. Each update is checked against the
+   * record as read: if the writer finished meanwhile, its "done" stands. Returns how many.
+   */
+  async failInterrupted(
+    id: string,
+    isWriting: (f: BatchFile) => Promise<boolean>,
+  ): Promise<number> {
+    let n = 0;
+    for await (const e of this.#kv.list<BatchFile>({ prefix: ["batch_file", id] })) {
+      const f = e.value;
+      if (f.status !== "processing" || await isWriting(f)) continue;
+      const { upload: _, ...rest } = f;
+      const failed: BatchFile = {
+        ...rest,
+        status: "failed",
+        bytesOut: 0,
+        updatedAt: this.#clock(),
+        error: { message: "Upload interrupted (the server stopped); upload the file again" },
+      };
+      const res = await withKvRetry(() => this.#kv.atomic().check(e).set(e.key, failed).commit());
+      if (res.ok) n++;
+    }
+    return n;
   }
 
   /** Deletes the batch record and every file record. */

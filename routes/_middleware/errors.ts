@@ -3,6 +3,7 @@
  * Bodies name the tag and offset of a DICOM problem but never a value (the error classes
  * guarantee their messages carry none); unknown errors become a bare 500.
  */
+import type { IncomingMessage } from "node:http";
 import { HTTPException } from "hono/http-exception";
 import { DicomParseError } from "../../core/dicom/errors.ts";
 import { formatTag } from "../../core/dicom/tag.ts";
@@ -46,7 +47,23 @@ export function httpErrorOf(err: unknown): HttpError {
   if (err instanceof UnsafePathError) return e(400, { error: err.message });
   if (err instanceof RangeError) return e(400, { error: err.message });
   if (err instanceof HTTPException) return e(err.status, { error: err.message || "Error" });
+  // RFC 4918 §11.5; still logged as an error (not `expected`), since an operator must act.
+  if (isDiskFull(err)) return e(507, { error: "The server's disk is full; nothing was stored" });
   return e(500, { error: "Internal server error" });
+}
+
+/**
+ * True when the client went away before its request body ended: the error a handler sees is
+ * then the aborted body, with nobody left to answer and nothing for an operator to fix.
+ */
+export function clientAborted(req: IncomingMessage): boolean {
+  return req.destroyed && !req.complete;
+}
+
+/** ENOSPC (or EDQUOT) from a file write, as Deno and node:fs report it. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && (code === "ENOSPC" || code === "EDQUOT");
 }
 
 function withTag(message: string, tag: number | undefined, offset: number): ErrorBody {

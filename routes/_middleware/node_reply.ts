@@ -7,7 +7,7 @@
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../core/log/logger.ts";
-import { errorLogFields, httpErrorOf } from "./errors.ts";
+import { clientAborted, errorLogFields, httpErrorOf } from "./errors.ts";
 import { annotate } from "./request_log.ts";
 
 const LINGER_MS = 5_000;
@@ -36,6 +36,10 @@ export function replyError(
   err: unknown,
   log: Logger,
 ): void {
+  if (clientAborted(req)) { // no error line: the request line says ClientAborted
+    req.socket.destroy();
+    return;
+  }
   const mapped = httpErrorOf(err);
   annotate(req, { error: err instanceof Error ? err.name : "Error" });
   if (!mapped.expected) log("error", "request failed", errorLogFields(err));

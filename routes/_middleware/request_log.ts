@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../core/log/logger.ts";
+import { clientAborted } from "./errors.ts";
 
 /** What a handler adds to its request's log line. */
 export interface RequestNote {
@@ -43,7 +44,8 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, log: Log
       bytesOut: socket.bytesWritten - written0,
       ms: Math.round(performance.now() - start),
       batch: note.batch,
-      error: note.error,
+      // A client that hangs up mid-upload closes the response before its handler notices.
+      error: note.error ?? (status === 0 && clientAborted(req) ? "ClientAborted" : undefined),
     });
   });
 }
