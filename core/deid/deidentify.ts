@@ -23,7 +23,7 @@ import {
 import type { Decision, DeidPolicy } from "./policy.ts";
 import { ReportBuilder } from "./report.ts";
 import { applyRegexp } from "./rules.ts";
-import { mapUidValue } from "./uid.ts";
+import { UidMapper } from "./uid.ts";
 
 /** Largest value gathered whole to map, clean or rewrite it. */
 const MAX_GATHER = 1024 * 1024;
@@ -89,6 +89,8 @@ interface Current {
 export interface DeidentifyStageOptions {
   readonly policy: DeidPolicy;
   readonly key: Uint8Array;
+  /** Shared by the files of a run (a memo of keyed UIDs); one of its own when absent. */
+  readonly uids?: UidMapper;
   readonly claim: IdentityClaim;
   /** Clean-option codes are claimed only for options whose rows occur in the file. */
   readonly cleanCodes?: ReadonlyMap<string, (tags: Set<Tag>) => boolean>;
@@ -104,6 +106,7 @@ export class DeidentifyStage implements DicomEventStage {
   readonly report = new ReportBuilder();
   readonly #policy: DeidPolicy;
   readonly #key: Uint8Array;
+  readonly #uids: UidMapper;
   readonly #holdback = new HeaderHoldback();
   #claim: IdentityClaim;
   #out: DicomEvent[] = [];
@@ -122,6 +125,7 @@ export class DeidentifyStage implements DicomEventStage {
   constructor(options: DeidentifyStageOptions) {
     this.#policy = options.policy;
     this.#key = options.key;
+    this.#uids = options.uids ?? new UidMapper(options.key);
     this.#claim = options.claim;
     this.#cleanCodes = options.cleanCodes;
   }
@@ -427,7 +431,7 @@ export class DeidentifyStage implements DicomEventStage {
         return this.#emitValue(ev, vr, bytes);
       }
       case "uid": {
-        const mapped = mapUidValue(latin1(v), this.#key);
+        const mapped = this.#uids.map(latin1(v));
         if (this.#levels.length === 1 && ev.tag === 0x00080018) this.report.sopInstanceUid = mapped;
         return this.#emitValue(ev, "UI", padUid(mapped));
       }
@@ -469,7 +473,7 @@ export class DeidentifyStage implements DicomEventStage {
       return this.#start(
         ev,
         "gather",
-        (v) => this.#emitValue(ev, "UI", padUid(mapUidValue(latin1(v), this.#key))),
+        (v) => this.#emitValue(ev, "UI", padUid(this.#uids.map(latin1(v)))),
       );
     }
     this.#emit(ev);

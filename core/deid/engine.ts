@@ -1,6 +1,7 @@
 import { DicomPipeline } from "../dicom/mod.ts";
 import type { Tag } from "../dicom/tag.ts";
 import { DeidentifyStage } from "./deidentify.ts";
+import { UidMapper } from "./uid.ts";
 import { DeidPolicyError } from "./errors.ts";
 import type { IdentityClaim } from "./identity.ts";
 import { minimalProfile } from "./minimal.ts";
@@ -91,11 +92,12 @@ export function createDeidentifier(config: DeidConfig): Deidentifier {
   });
   const claim = identityClaim(profile, policy, config);
   const cleanCodes = cleanOptionTests(profile.options);
+  const uids = new UidMapper(config.key);
   return {
     config,
     profile: { id: profile.id, edition: profile.edition, options: profile.options },
     start(): FileJob {
-      const stage = new DeidentifyStage({ policy, key: config.key, claim, cleanCodes });
+      const stage = new DeidentifyStage({ policy, key: config.key, claim, cleanCodes, uids });
       return {
         pipeline: new DicomPipeline([stage]),
         report: () => stage.report.build(),

@@ -49,3 +49,33 @@ export function mapUidValue(raw: string, key: Uint8Array): string {
 export function keyFingerprint(key: Uint8Array): string {
   return createHash("sha256").update(FINGERPRINT_DOMAIN).update(key).digest("hex").slice(0, 16);
 }
+
+/**
+ * {@link mapUidValue} with a bounded memo shared by every file of a run: a study's Study,
+ * Series and Frame of Reference UIDs repeat in each of its files, and one HMAC per distinct
+ * UID instead of per occurrence is a fifth of the per-file cost on small files.
+ */
+export class UidMapper {
+  readonly #key: Uint8Array;
+  readonly #capacity: number;
+  #memo = new Map<string, string>();
+
+  /** A mapper for `key`, remembering at most `capacity` UIDs (then it starts afresh). */
+  constructor(key: Uint8Array, capacity = 8192) {
+    this.#key = key;
+    this.#capacity = capacity;
+  }
+
+  /** Maps a UI value of any multiplicity; the same result as `mapUidValue(raw, key)`. */
+  map(raw: string): string {
+    return trimUid(raw).split("\\").map((uid) => {
+      let out = this.#memo.get(uid);
+      if (out === undefined) {
+        if (this.#memo.size >= this.#capacity) this.#memo = new Map();
+        out = mapUid(uid, this.#key);
+        this.#memo.set(uid, out);
+      }
+      return out;
+    }).join("\\");
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keyFingerprint, mapUid, mapUidValue } from "./uid.ts";
+import { keyFingerprint, mapUid, mapUidValue, UidMapper } from "./uid.ts";
 
 /** A fixed test key: bytes 0..31. */
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -71,4 +71,12 @@ Deno.test("keyFingerprint() is short, stable and reveals no key bytes", () => {
   assert.notEqual(keyFingerprint(OTHER_KEY), keyFingerprint(KEY));
   const hexKey = Array.from(KEY, (b) => b.toString(16).padStart(2, "0")).join("");
   assert.ok(!hexKey.includes(keyFingerprint(KEY)));
+});
+
+Deno.test("UidMapper.map() gives mapUidValue's result, from its memo or not", () => {
+  const key = new TextEncoder().encode("memo-key-0123456789");
+  const mapper = new UidMapper(key, 2);
+  for (const raw of ["1.2.3\0", "1.2.3", "1.2.4\\1.2.5", "1.2.840.10008.1.2", "1.2.3"]) {
+    assert.equal(mapper.map(raw), mapUidValue(raw, key));
+  }
 });
