@@ -8,6 +8,7 @@ import { DicomParseError } from "../core/dicom/mod.ts";
 import { commitPartial, removeQuietly } from "./atomic.ts";
 import { type ChunkTransform, pipeFile, READ_SIZE, writeAll } from "./pipe_file.ts";
 import type { FileResult, FileTask } from "./task.ts";
+import { transformSmall } from "./small_file.ts";
 import { entryChunks, type ZipArchive } from "./zip_source.ts";
 
 /** What a runner lends to each task: shared open archives and a progress callback. */
@@ -16,9 +17,12 @@ export interface TaskContext {
   archive(path: string): Promise<ZipArchive>;
   /** Bytes read so far for task `id`. */
   onProgress?(id: number, bytes: number): void;
+  /** Creates an output's partial file (default: `Deno.open` createNew); tests inject ENOSPC. */
+  openOutput?(path: string): Promise<Sink>;
 }
 
-type Sink = { write(p: Uint8Array): Promise<number>; close(): void };
+/** Where output bytes go: a file, or nothing under `--dry-run`. */
+export type Sink = { write(p: Uint8Array): Promise<number>; close(): void };
 const NULL_SINK: Sink = { write: (p) => Promise.resolve(p.length), close() {} };
 const IDENTITY: ChunkTransform = { push: (c) => [c], finish: () => [] };
 const UID_NAME = /^[0-9.]{1,64}$/;
@@ -72,9 +76,14 @@ function describe(err: unknown): string {
 
 async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform): Promise<void> {
   const out = task.output;
+  if (task.source.kind === "file" && task.size < READ_SIZE && !ctx.openOutput) {
+    // Small files (the many-slices case) with synchronous I/O: each async fs op costs more
+    // than the de-identification of a 64×64 slice, and the pool's workers are threads.
+    return transformSmall(task.source.path, out.kind === "none" ? undefined : out, t);
+  }
   let sink = NULL_SINK;
   if (out.kind === "dir") await Deno.mkdir(out.dir, { recursive: true });
-  if (out.kind !== "none") sink = await Deno.open(out.partial, { write: true, createNew: true });
+  if (out.kind !== "none") sink = await (ctx.openOutput ?? openNew)(out.partial);
   try {
     const progress = (n: number) => ctx.onProgress?.(task.id, n);
     const src = task.source;
@@ -96,6 +105,10 @@ async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform
   } finally {
     sink.close();
   }
+}
+
+function openNew(path: string): Promise<Sink> {
+  return Deno.open(path, { write: true, createNew: true });
 }
 
 /** The output's name without `--rename uid`: as planned (a named OUT file) or as the input's. */

@@ -1,4 +1,5 @@
 import { decodeText, encodeText, parseSpecificCharacterSet } from "../dicom/charset.ts";
+import { latin1String } from "../dicom/latin1.ts";
 import { keywordOf, vrOf } from "../dicom/dictionary.ts";
 import type { DicomEvent, ElementEvent } from "../dicom/events.ts";
 import { concat, DICOMDIR_SOP_CLASS, padUid } from "../dicom/file_meta.ts";
@@ -618,8 +619,6 @@ export class DeidentifyStage implements DicomEventStage {
   }
 }
 
-const LATIN1 = new TextDecoder("latin1");
-
 function latin1(v: Uint8Array): string {
-  return LATIN1.decode(v);
+  return latin1String(v);
 }

@@ -6,6 +6,7 @@
  * EUC form of its set (high bit set, EUC shift byte prefixed) and decoded with iconv-lite, the
  * same trick pydicom plays.
  */
+import { latin1String } from "./latin1.ts";
 import iconv from "iconv-lite";
 import { trimPadding } from "./transfer_syntax.ts";
 import type { Vr } from "./vr.ts";
@@ -106,6 +107,12 @@ export function isAsciiOnly(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** True for bytes below 0x80 other than ESC (which starts an ISO 2022 escape sequence). */
+function isPlainAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80 || bytes[i] === 0x1b) return false;
+  return true;
+}
+
 /** Looks up a defined term, tolerating `ISO_IR_100`-style spellings as pydicom does. */
 function lookupTerm(raw: string | undefined): Term | undefined {
   const key = (raw ?? "").trim().toUpperCase().replace(/[\s_-]+/g, " ");
@@ -125,6 +132,9 @@ function lookupTerm(raw: string | undefined): Term | undefined {
  * U+FFFD. Padding is kept. Split values after decoding: a GB18030 trail byte can be 5C.
  */
 export function decodeText(bytes: Uint8Array, charsets: readonly string[], vr: Vr): string {
+  // Pure ASCII (no ESC, no high byte) reads the same in every DICOM character set: skip the
+  // term lookup and iconv, which dominated the cost of small files.
+  if (isPlainAscii(bytes)) return latin1String(bytes);
   const term = CUSTOMIZABLE.has(vr) ? lookupTerm(charsets[0]) : undefined;
   if (term === undefined) return decodeWith(bytes, "latin1");
   if (term.kind === "whole") return decodeWith(bytes, term.codec);
