@@ -153,13 +153,27 @@ export async function* entryChunks(entry: FileEntry): AsyncGenerator<Uint8Array>
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const done = entry.getData(writable, { useWebWorkers: false });
   done.catch(() => {}); // an early stop cancels the stream; the rejection is expected then
+  // zip.js can reject before writing a byte (a local header that disagrees with the central
+  // directory, a bad deflate stream), leaving the stream open: every read races that
+  // rejection, or a lying archive would hang the run.
+  const failed = done.then(() => new Promise<never>(() => {}), (err) => {
+    throw new UnsafeZipError(`unreadable ZIP entry: ${(err as Error).message}`);
+  });
+  failed.catch(() => {});
+  const reader = readable.getReader();
   let n = 0;
-  for await (const chunk of readable) {
-    n += chunk.length;
-    if (n > entry.uncompressedSize) {
-      throw new UnsafeZipError("entry inflates past its declared size (a zip bomb?)");
+  try {
+    for (;;) {
+      const { value, done: end } = await Promise.race([reader.read(), failed]);
+      if (end) break;
+      n += value.length;
+      if (n > entry.uncompressedSize) {
+        throw new UnsafeZipError("entry inflates past its declared size (a zip bomb?)");
+      }
+      yield value;
     }
-    yield chunk;
+  } finally {
+    await reader.cancel().catch(() => {});
   }
   await done;
 }

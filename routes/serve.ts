@@ -12,7 +12,7 @@
  */
 import { getRequestListener } from "@hono/node-server";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createApp } from "./app.ts";
 import { createContext, type ServerContext, type ServerDeps } from "./context.ts";
 import { replyError } from "./_middleware/node_reply.ts";
@@ -36,6 +36,8 @@ export interface RunningServer {
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
+// Time a new connection has to send its first request's headers (slowloris guard).
+const HEADERS_TIMEOUT_MS = 30_000;
 
 /** Starts the HTTP server on `deps.config.host`/`port` (0 picks a free port). */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
@@ -57,9 +59,22 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     hono(req, res).catch((err) => replyError(req, res, err, ctx.log));
   };
   // No overall request timeout: a multi-GiB upload may take long; headers must come quickly.
-  const server = createServer({ requestTimeout: 0, headersTimeout: 30_000 });
-  server.on("request", (req, res) => dispatch(req, res, false));
-  server.on("checkContinue", (req, res) => dispatch(req, res, true));
+  // Deno 2.8.2's node:http watchdog applies `headersTimeout` to the whole exchange (it is never
+  // told that the headers arrived; denoland/deno#34297, #35289): every upload or download still
+  // running 30–60 s after its headers was cut with a 408 or a reset, even with bytes flowing
+  // (found by bench/load.ts, tests/reliability/connection_timeouts_test.ts). So the watchdog is off
+  // and each connection gets HEADERS_TIMEOUT_MS for its first request's headers instead; idle
+  // keep-alive connections still close after the polyfill's keepAliveTimeout.
+  const server = createServer({ requestTimeout: 0, headersTimeout: 0 });
+  const awaitingHeaders = new WeakMap<object, ReturnType<typeof setTimeout>>();
+  server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), HEADERS_TIMEOUT_MS);
+    awaitingHeaders.set(socket, timer);
+    socket.once("close", () => clearTimeout(timer));
+  });
+  const headersIn = (req: IncomingMessage) => clearTimeout(awaitingHeaders.get(req.socket));
+  server.on("request", (req, res) => (headersIn(req), dispatch(req, res, false)));
+  server.on("checkContinue", (req, res) => (headersIn(req), dispatch(req, res, true)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(ctx.config.port, ctx.config.host, () => resolve());
