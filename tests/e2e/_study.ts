@@ -3,7 +3,7 @@
  * --nested), two real corpus files and a non-DICOM note, plus helpers to unzip a download
  * and run phi_check.py over it.
  */
-import assert from "node:assert/strict";
+import { makeStudy } from "../support/anonymize_tree.ts";
 import { dirname, join } from "node:path";
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from "@zip.js/zip.js";
 
@@ -27,27 +27,21 @@ export interface StudyFolder {
 /** Builds the study folder under `root`. */
 export async function makeStudyFolder(root: string): Promise<StudyFolder> {
   const dir = join(root, "study");
-  const gen = await new Deno.Command("/usr/bin/python3", {
-    args: [
-      `${TOOLS}make_corpus.py`,
-      dir,
-      "-q",
-      "--nested",
-      "--patients",
-      "2",
-      "--studies",
-      "1",
-      "--series",
-      "1",
-      "--images",
-      "2",
-      "--rows",
-      "32",
-      "--cols",
-      "32",
-    ],
-  }).output();
-  assert.equal(gen.code, 0, new TextDecoder().decode(gen.stderr));
+  await makeStudy(dir, [
+    "--nested",
+    "--patients",
+    "2",
+    "--studies",
+    "1",
+    "--series",
+    "1",
+    "--images",
+    "2",
+    "--rows",
+    "32",
+    "--cols",
+    "32",
+  ]);
   const phiJson = join(root, "phi.json");
   await Deno.rename(join(dir, "phi.json"), phiJson);
   await Deno.mkdir(join(dir, "extra"));

@@ -3,6 +3,7 @@
  * parts are numbers, offsets, tags or VR codes (so no value can leak through them) and contain
  * no text value of the input; de-identified outputs hold no value of a direct identifier.
  */
+import { concat } from "../../core/dicom/file_meta.ts";
 import { type DicomEvent, DicomParser } from "../../core/dicom/mod.ts";
 import { isTextVr, type Vr } from "../../core/dicom/vr.ts";
 import { dummyValue } from "../../core/deid/dummy.ts";
@@ -82,7 +83,7 @@ export function textValues(bytes: Uint8Array): Set<string> {
     } else if (ev.kind === "value" && vr) {
       parts.push(ev.bytes.slice());
       if (ev.last) {
-        const text = new TextDecoder("latin1").decode(concatParts(parts));
+        const text = new TextDecoder("latin1").decode(concat(parts));
         add(text);
         for (const part of text.split(/[\\^=]/)) add(part);
         vr = undefined;
@@ -138,13 +139,13 @@ export function outputProblems(output: Uint8Array): string[] {
     } else if (ev.kind === "value") {
       current?.parts.push(ev.bytes.slice());
       if (ev.last && current) {
-        identityRemoved = new TextDecoder().decode(concatParts(current.parts)).trim() === "YES";
+        identityRemoved = new TextDecoder().decode(concat(current.parts)).trim() === "YES";
         current = undefined;
       }
       if (!watched) return;
       watched.parts.push(ev.bytes.slice());
       if (!ev.last) return;
-      const value = concatParts(watched.parts);
+      const value = concat(watched.parts);
       const dummy = watched.vr === "UI" || watched.vr === "SQ"
         ? undefined
         : dummyValue(watched.vr, little);
@@ -170,15 +171,4 @@ function hexTag(t: number): string {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function concatParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

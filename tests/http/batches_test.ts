@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { makeStudy } from "../support/anonymize_tree.ts";
 import { matchScrubbed } from "../support/scrubbed.ts";
 import { dirname, join } from "node:path";
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from "@zip.js/zip.js";
@@ -12,27 +13,21 @@ Deno.test("GET /api/batches/:id/zip streams a study that phi_check finds clean",
   const input = join(t.dir, "in");
   const output = join(t.dir, "out");
   try {
-    const gen = await new Deno.Command("/usr/bin/python3", {
-      args: [
-        `${TOOLS}make_corpus.py`,
-        input,
-        "--patients",
-        "2",
-        "--studies",
-        "1",
-        "--series",
-        "1",
-        "--images",
-        "2",
-        "--rows",
-        "32",
-        "--cols",
-        "32",
-        "--nested",
-        "-q",
-      ],
-    }).output();
-    assert.equal(gen.code, 0, new TextDecoder().decode(gen.stderr));
+    await makeStudy(input, [
+      "--patients",
+      "2",
+      "--studies",
+      "1",
+      "--series",
+      "1",
+      "--images",
+      "2",
+      "--rows",
+      "32",
+      "--cols",
+      "32",
+      "--nested",
+    ]);
     const id = await createBatch(t, "?profile=ps315-basic");
     const files = tree(input).filter((f) => f.endsWith(".dcm"));
     assert.equal(files.length, 4);
