@@ -1,5 +1,5 @@
 import { ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, type Tag } from "./tag.ts";
-import { hasLongLength, type Vr, VRS } from "./vr.ts";
+import { type Vr, VRS } from "./vr.ts";
 
 /** How one nesting level is read: explicit or implicit VR, little or big endian (PS3.5 §7.1). */
 export interface LevelEncoding {
@@ -42,11 +42,6 @@ const VR_BY_CODE: ReadonlyMap<number, Vr> = new Map(
 /** The VR in bytes 4–5 of an explicit header, or undefined when they name no VR. */
 export function explicitVrAt(b: Uint8Array, at: number): Vr | undefined {
   return VR_BY_CODE.get(b[at] * 256 + b[at + 1]);
-}
-
-/** Size of the explicit VR header for a VR: 12 bytes for 32-bit-length VRs, else 8. */
-export function explicitHeaderSize(vr: Vr): number {
-  return hasLongLength(vr) ? 12 : 8;
 }
 
 /** Writes an unsigned 16-bit integer. */
