@@ -4,6 +4,8 @@ import { healthcheck } from "./cli/healthcheck.ts";
 import { versionText } from "./cli/usage.ts";
 import { resetAdminPassword } from "./routes/admin_cli.ts";
 import { serve } from "./routes/serve.ts";
+import { verify } from "./cli/verify.ts";
+import { crosswalk } from "./cli/crosswalk_cmd.ts";
 
 const USAGE = `Usage: deid <command> [options]
 
@@ -11,10 +13,17 @@ Commands:
   anonymize IN OUT [options]         de-identify DICOM files (see: deid anonymize --help)
   dicom-anonymizer IN OUT [options]  the same, named like KitwareMedical/dicom-anonymizer
   serve [--port N] [--host H]        the web application (configuration: .env.example)
+    [--dimse-port N] [--ae-title AE] [--forward-to AE@host:port|URL]
+                                     … with the DICOM C-STORE receiver
   admin reset-password [--password-stdin]
                                      set a new admin password (generated into
                                      $DATA_DIR/admin-password unless read from stdin)
   healthcheck [--port N]             exit 0 when the local server answers /health
+  verify OUT [--manifest FILE] …     check de-identified outputs independently
+                                     (see: deid verify --help)
+  crosswalk export --out FILE.csv.enc | crosswalk import FILE.csv.enc
+                                     the encrypted pseudonym crosswalk (admin; needs
+                                     CROSSWALK_ENABLED=true; see: deid crosswalk --help)
 
 Options: --help, --version`;
 
@@ -33,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     case "healthcheck":
       return await healthcheck(rest);
+    case "verify":
+      return await verify(rest);
+    case "crosswalk":
+      return await crosswalk(rest);
     case "--version":
     case "-V":
       console.log(versionText());

@@ -29,6 +29,8 @@ export interface Row {
   command(input: string, output: string): string[];
   /** Files (relative to the repo) the command needs; the row is skipped when one is missing. */
   requires?: string[];
+  /** Programs on PATH the command needs (e.g. a peer from Debian); skipped when missing. */
+  commands?: string[];
 }
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -68,6 +70,12 @@ export const ROWS: Row[] = [
     ],
     requires: ["main.ts", "cli/anonymize.ts"],
   })),
+  ...[W1_CT_SERIES, W2_MULTIFRAME, W3_TINY_FILES].map((workload): Row => ({
+    name: "GDCM gdcmanon 3.0 (Basic Profile)",
+    workload,
+    command: (input, output) => [`${ROOT}bench/gdcmanon.sh`, input, output],
+    commands: ["gdcmanon", "openssl"],
+  })),
 ];
 
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,7 +112,10 @@ async function benchWorkload(w: Workload, rows: Row[], quick: boolean, runs: num
   const cp: Tally = { tool: "cp", times: [], rssMb: 0 };
   const tallies: Tally[] = [cp];
   for (const row of rows) {
-    const missing = (row.requires ?? []).filter((f) => !existsSync(`${ROOT}${f}`));
+    const missing = [
+      ...(row.requires ?? []).filter((f) => !existsSync(`${ROOT}${f}`)),
+      ...(row.commands ?? []).filter((c) => !onPath(c)),
+    ];
     const note = missing.length ? `skipped: ${missing.join(", ")} not found` : undefined;
     tallies.push({ tool: row.name, row, times: [], rssMb: 0, note });
   }
@@ -138,6 +149,10 @@ async function benchWorkload(w: Workload, rows: Row[], quick: boolean, runs: num
       note: t.note,
     };
   });
+}
+
+function onPath(command: string): boolean {
+  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => existsSync(`${dir}/${command}`));
 }
 
 function existsSync(path: string): boolean {

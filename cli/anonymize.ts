@@ -7,9 +7,11 @@ import { type AnonymizeArgs, parseAnonymizeArgs, UsageError } from "./args.ts";
 import { removeQuietly, writeTextAtomic } from "./atomic.ts";
 import { type DeidSetup, setupDeid } from "./deid_setup.ts";
 import { type Plan, planRun } from "./plan.ts";
+import { assignPseudonyms } from "./pseudonym_prepass.ts";
 import { runTasks } from "./pool.ts";
 import { Progress } from "./progress.ts";
 import { RunSummary } from "./summary.ts";
+import { RunManifest } from "./manifest_run.ts";
 import type { FileResult } from "./task.ts";
 import { helpText, VERSION, versionText } from "./usage.ts";
 import { UnsafeZipError } from "./zip_source.ts";
@@ -36,6 +38,8 @@ export async function anonymize(argv: readonly string[]): Promise<number> {
       allowOutputInsideInput: args.allowOutputInsideInput,
       shard: args.shard,
     });
+    const pseudonymNote = await assignPseudonyms(args, setup, plan);
+    if (pseudonymNote && !args.quiet) say(pseudonymNote);
     return await execute(args, setup, plan);
   } catch (err) {
     if (err instanceof UsageError) return say(`error: ${err.message}`), 2;
@@ -51,7 +55,10 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
   const mode = args.quiet ? "off" : Deno.stderr.isTerminal() ? "tty" : "lines";
   const progress = new Progress(mode, plan.tasks.length, total);
   const summary = new RunSummary();
-  if (!args.quiet) [setup.keyNote, ...plan.notes].forEach((n) => progress.message(n));
+  const manifest = await RunManifest.open(args, setup);
+  if (manifest) plan.tasks.forEach((t) => (t.manifest = true));
+  const notes = [setup.keyNote, ...plan.notes, ...RunManifest.notes(args, manifest)];
+  if (!args.quiet) notes.forEach((n) => progress.message(n));
   const sink = plan.zip && !args.dryRun ? new ZipSink(plan.zip.path, plan.zip.spoolDir) : undefined;
   if (plan.outDir && !args.dryRun) await Deno.mkdir(plan.outDir, { recursive: true });
   await sink?.start();
@@ -65,14 +72,17 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
       r = { ...r, status: "failed", error: `duplicate output name ${r.output} in the ZIP` };
     }
     summary.add(r);
+    await manifest?.add(r);
     progress.done(r.id, r.bytes);
     if (r.status === "failed") progress.message(`error: ${r.rel}: ${r.error}`);
     if (r.status === "dicomdir") progress.message(`skipped: ${r.rel}: ${r.error}`);
+    if (r.status === "held-back") progress.message(`held back: ${r.rel}: ${r.error}`);
     for (const w of r.warnings ?? []) if (summary.warn(w)) progress.message(`warning: ${w}`);
   };
   const run = runTasks(plan.tasks, {
     jobs: args.jobs ?? navigator.hardwareConcurrency,
     config: setup.config,
+    reportTags: args.report !== undefined || args.dryRun,
     onReply: (reply) => {
       if (reply.type === "progress") return progress.update(reply.id, reply.bytes);
       chain = chain.then(() => settle(reply.result));
@@ -86,6 +96,7 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
       if (pending.has(t.id) && t.output.kind !== "none") await removeQuietly(t.output.partial);
     }
     await sink?.abort();
+    await manifest?.abort();
     Deno.exit(128 + SIGNAL_NUMBERS[signal]);
   };
   const listeners = SIGNALS.map((s) => [s, () => onSignal(s)] as const);
@@ -94,8 +105,10 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
     await run.done;
     await chain;
     await sink?.finish(args.overwrite);
+    await manifest?.finish();
   } catch (err) {
     await sink?.abort();
+    await manifest?.abort();
     throw err;
   } finally {
     listeners.forEach(([s, f]) => Deno.removeSignalListener(s, f));
@@ -104,7 +117,7 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
   const seconds = (performance.now() - start) / 1000;
   progress.finish();
   const t = summary.totals(seconds);
-  if (t.ok + t.failed + t.dicomdir === 0) {
+  if (t.ok + t.failed + t.dicomdir + t.heldBack === 0) {
     progress.message(`warning: no DICOM files found in ${args.input}`);
   }
   const meta = {
@@ -122,5 +135,6 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
   }
   if (args.json) console.log(JSON.stringify(summary.json(meta, seconds), null, 2));
   if (!args.quiet) summary.lines(seconds, args.dryRun).forEach((l) => progress.message(l));
+  if (!args.quiet && manifest) progress.message(`manifest: ${args.manifest}`);
   return summary.exitCode;
 }

@@ -4,6 +4,8 @@
  * which `node:util` parseArgs cannot express.
  */
 
+import type { PseudonymMode } from "../core/pseudonyms/attributes.ts";
+import { checkPseudonymArgs, parsePseudonymMode } from "./pseudonym_args.ts";
 import { parseShard, type Shard } from "./shard.ts";
 
 /** A command line that cannot be run; the command exits with status 2. */
@@ -29,6 +31,14 @@ export interface AnonymizeArgs {
   keyFile?: string;
   jobs?: number;
   report?: string;
+  /** `--manifest FILE`: the signed audit trail (docs/manifest.md). */
+  manifest?: string;
+  /** `--signing-key FILE`: its Ed25519 key (default `$DATA_DIR/manifest-signing.pem`). */
+  signingKey?: string;
+  /** `--pseudonyms hash|sequential` (core/pseudonyms/). */
+  pseudonyms?: PseudonymMode;
+  /** `--prefix SITE`: names the sequence of `--pseudonyms sequential`. */
+  prefix?: string;
   rename?: "uid";
   /** `--shard i/n`: this run takes only its share of IN's files (see `shard.ts`). */
   shard?: Shard;
@@ -38,6 +48,10 @@ export interface AnonymizeArgs {
   quiet: boolean;
   copyNonDicom: boolean;
   allowOutputInsideInput: boolean;
+  /** `--allow-burned-in`: write files whose (0028,0301) is YES (held back by default). */
+  allowBurnedIn: boolean;
+  /** `--clean-pixels RULES.json`: Clean Pixel Data rules (core/deid/pixel_rules.ts). */
+  cleanPixels?: string;
   minimal: boolean;
   help: boolean;
   version: boolean;
@@ -58,6 +72,7 @@ const BOOLEANS = {
   "-q": "quiet",
   "--copy-non-dicom": "copyNonDicom",
   "--allow-output-inside-input": "allowOutputInsideInput",
+  "--allow-burned-in": "allowBurnedIn",
   "--help": "help",
   "-h": "help",
   "--version": "version",
@@ -70,8 +85,13 @@ const VALUED = [
   "--key-file",
   "--jobs",
   "--report",
+  "--manifest",
+  "--signing-key",
+  "--pseudonyms",
+  "--prefix",
   "--rename",
   "--shard",
+  "--clean-pixels",
 ];
 
 /** Parses the arguments after the sub-command; throws {@link UsageError}. */
@@ -86,6 +106,7 @@ export function parseAnonymizeArgs(argv: readonly string[]): AnonymizeArgs {
     quiet: false,
     copyNonDicom: false,
     allowOutputInsideInput: false,
+    allowBurnedIn: false,
     minimal: false,
     help: false,
     version: false,
@@ -126,6 +147,7 @@ export function parseAnonymizeArgs(argv: readonly string[]): AnonymizeArgs {
     }
   }
   if (a.help || a.version) return a;
+  pseudonymArg(() => checkPseudonymArgs(a.pseudonyms, a.prefix));
   if (a.minimal) {
     if (a.profile !== undefined && a.profile !== "minimal") {
       throw new UsageError("--minimal and --profile name different profiles");
@@ -147,13 +169,26 @@ function shardArg(value: string): Shard {
   }
 }
 
+function pseudonymArg(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    throw new UsageError((err as RangeError).message);
+  }
+}
+
 function setValued(a: AnonymizeArgs, flag: string, value: string): void {
   if (flag === "--option") a.options.push(value);
   else if (flag === "--dictionary") a.dictionary = value;
   else if (flag === "--profile") a.profile = value;
   else if (flag === "--key-file") a.keyFile = value;
   else if (flag === "--report") a.report = value;
+  else if (flag === "--manifest") a.manifest = value;
+  else if (flag === "--signing-key") a.signingKey = value;
   else if (flag === "--shard") a.shard = shardArg(value);
+  else if (flag === "--clean-pixels") a.cleanPixels = value;
+  else if (flag === "--pseudonyms") pseudonymArg(() => a.pseudonyms = parsePseudonymMode(value));
+  else if (flag === "--prefix") a.prefix = value;
   else if (flag === "--rename") {
     if (value !== "uid") throw new UsageError(`--rename takes "uid"`);
     a.rename = value;

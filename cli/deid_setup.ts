@@ -10,6 +10,7 @@ import {
   type Deidentifier,
   DeidPolicyError,
   keyFingerprint,
+  parsePixelRules,
   parseRuleArgs,
   parseRulesDictionary,
   type UserRule,
@@ -40,6 +41,11 @@ export async function setupDeid(args: AnonymizeArgs, cwd = Deno.cwd()): Promise<
       rules,
       keepPrivateTags: args.keepPrivateTags,
       key,
+      pseudonyms: args.pseudonyms,
+      allowBurnedIn: args.allowBurnedIn,
+      ...(args.cleanPixels === undefined ? {} : {
+        pixelRules: parsePixelRules(await readRulesFile(args.cleanPixels), args.cleanPixels),
+      }),
     };
     const deid = createDeidentifier(config);
     return { config, deid, keyNote, fingerprint: keyFingerprint(key) };
@@ -51,6 +57,14 @@ export async function setupDeid(args: AnonymizeArgs, cwd = Deno.cwd()): Promise<
       throw new UsageError(err.message);
     }
     throw err;
+  }
+}
+
+async function readRulesFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    throw new UsageError(`cannot read --clean-pixels ${path}: ${(err as Error).name}`);
   }
 }
 

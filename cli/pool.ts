@@ -5,11 +5,11 @@
  */
 import { createDeidentifier } from "../core/deid/mod.ts";
 import { processTask } from "./process_task.ts";
-import type { FileTask, SerialConfig, WorkerReply, WorkerRequest } from "./task.ts";
+import { FILES_IN_FLIGHT, TASK_BATCH, TASK_BATCH_BYTES } from "./pool_sizes.ts";
+import type { FileTask, SerialConfig, WorkerMessage, WorkerReply, WorkerRequest } from "./task.ts";
 import { createTaskContext } from "./task_context.ts";
 
-/** Files in flight per worker (or in the main thread): enough to hide open/close latency. */
-export const FILES_IN_FLIGHT = 4;
+export { FILES_IN_FLIGHT } from "./pool_sizes.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
@@ -29,6 +29,8 @@ export function workerAvailable(): boolean {
 export interface PoolOptions {
   jobs: number;
   config: SerialConfig;
+  /** Whether results carry per-tag counts (see TaskContext.reportTags). */
+  reportTags: boolean;
   /** Progress and results, in arrival order. */
   onReply(reply: WorkerReply): void;
 }
@@ -39,7 +41,7 @@ export interface PoolRun {
   stop(): void;
 }
 
-/** Starts the tasks; `done` settles when every task has replied "done" (or a worker crashed). */
+/** Starts the tasks; `done` settles when every task has a result (or a worker crashed). */
 export function runTasks(tasks: readonly FileTask[], opts: PoolOptions): PoolRun {
   if (opts.jobs <= 1 || tasks.length <= 1 || !workerAvailable()) return runInProcess(tasks, opts);
   const workers: Worker[] = [];
@@ -47,30 +49,53 @@ export function runTasks(tasks: readonly FileTask[], opts: PoolOptions): PoolRun
   const stop = () => workers.forEach((w) => w.terminate());
   const done = new Promise<void>((resolve, reject) => {
     if (tasks.length === 0) return resolve();
+    // Each worker holds up to two batches, so it never waits for the main thread to refill.
+    const outstanding = new Map<Worker, number>();
     const send = (w: Worker) => {
-      if (next < tasks.length) {
-        w.postMessage({ type: "task", task: tasks[next++] } as WorkerRequest);
+      const batch = nextBatch();
+      outstanding.set(w, (outstanding.get(w) ?? 0) + batch.length);
+      w.postMessage({ type: "tasks", tasks: batch } as WorkerRequest);
+    };
+    const refill = (w: Worker) => {
+      while (outstanding.get(w)! <= TASK_BATCH && next < tasks.length) send(w);
+    };
+    const nextBatch = () => {
+      // Smaller batches near the end (and for small runs), so no worker idles while another
+      // still holds a full batch.
+      const fair = Math.ceil((tasks.length - next) / (2 * workers.length));
+      const count = Math.max(1, Math.min(TASK_BATCH, fair));
+      const batch = [tasks[next++]];
+      let bytes = batch[0].size;
+      while (next < tasks.length && batch.length < count) {
+        if ((bytes += tasks[next].size) > TASK_BATCH_BYTES) break;
+        batch.push(tasks[next++]);
       }
+      return batch;
     };
     for (let i = 0; i < Math.min(opts.jobs, tasks.length); i++) {
       const w = new Worker(WORKER_URL, { type: "module" });
       workers.push(w);
-      w.onmessage = ({ data }: MessageEvent<WorkerReply>) => {
-        opts.onReply(data);
-        if (data.type !== "done") return;
-        if (++finished === tasks.length) {
+      w.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
+        if (data.type === "progress") return opts.onReply(data);
+        for (const result of data.results) opts.onReply({ type: "done", result });
+        outstanding.set(w, outstanding.get(w)! - data.results.length);
+        if ((finished += data.results.length) === tasks.length) {
           stop();
           resolve();
-        } else send(w);
+        } else refill(w);
       };
       w.onerror = (e) => {
         e.preventDefault();
         stop();
         reject(new Error(`worker crashed: ${e.message}`));
       };
-      w.postMessage({ type: "init", config: opts.config } as WorkerRequest);
-      for (let k = 0; k < FILES_IN_FLIGHT; k++) send(w);
+      w.postMessage(
+        { type: "init", config: opts.config, reportTags: opts.reportTags } as WorkerRequest,
+      );
     }
+    // Hand out the first batches only after every worker exists: each starts loading its
+    // module at once, and a small run is spread over all of them.
+    for (let k = 0; k < 2; k++) workers.forEach((w) => next < tasks.length && send(w));
   });
   return { done, stop };
 }
@@ -79,6 +104,7 @@ export function runTasks(tasks: readonly FileTask[], opts: PoolOptions): PoolRun
 function runInProcess(tasks: readonly FileTask[], opts: PoolOptions): PoolRun {
   const deid = createDeidentifier(opts.config);
   const ctx = createTaskContext((id, bytes) => opts.onReply({ type: "progress", id, bytes }));
+  ctx.reportTags = opts.reportTags;
   let next = 0, stopped = false;
   const lane = async () => {
     while (!stopped && next < tasks.length) {

@@ -3,12 +3,19 @@
  * the main thread and in a worker; every failure deletes the partial output.
  */
 import { posix } from "node:path";
-import { type Deidentifier, DeidSkipError, type FileJob } from "../core/deid/mod.ts";
+import {
+  type Deidentifier,
+  DeidSkipError,
+  type FileJob,
+  isHeldBackReason,
+} from "../core/deid/mod.ts";
 import { DicomParseError } from "../core/dicom/mod.ts";
-import { commitPartial, removeQuietly } from "./atomic.ts";
+import { commitPartial, commitPartialSync, removeQuietly, removeQuietlySync } from "./atomic.ts";
 import { type ChunkTransform, pipeFile, READ_SIZE, writeAll } from "./pipe_file.ts";
 import type { FileResult, FileTask } from "./task.ts";
 import { transformSmall } from "./small_file.ts";
+import { AUDIT, TaskEvidence } from "./manifest_task.ts";
+import { pairsLookup } from "../core/pseudonyms/sequential.ts";
 import { entryChunks, type ZipArchive } from "./zip_source.ts";
 
 /** What a runner lends to each task: shared open archives and a progress callback. */
@@ -17,6 +24,11 @@ export interface TaskContext {
   archive(path: string): Promise<ZipArchive>;
   /** Bytes read so far for task `id`. */
   onProgress?(id: number, bytes: number): void;
+  /**
+   * False when nobody reads per-tag counts (no `--report`, no dry run): results then carry
+   * action totals only, which saves building and cloning ~50 rows per file.
+   */
+  reportTags?: boolean;
   /** Creates an output's partial file (default: `Deno.open` createNew); tests inject ENOSPC. */
   openOutput?(path: string): Promise<Sink>;
 }
@@ -39,10 +51,14 @@ export async function processTask(
   ctx: TaskContext,
 ): Promise<FileResult> {
   const base = { id: task.id, rel: task.rel, bytes: task.size };
-  const job = deid.start();
+  const sync = isSmall(task, ctx);
+  const discard = (path: string) => sync ? removeQuietlySync(path) : removeQuietly(path);
+  const pseudonyms = task.pseudonyms && pairsLookup(task.pseudonyms);
+  const job = deid.start({ ...(task.manifest ? AUDIT : {}), pseudonyms });
+  const proof = task.manifest ? new TaskEvidence(deid.config.key) : undefined;
   try {
-    await transformInto(task, ctx, job.pipeline);
-    const report = job.report();
+    await transformInto(task, ctx, proof ? proof.wrap(job.pipeline) : job.pipeline);
+    const report = job.report({ tags: ctx.reportTags ?? true });
     let name = plainName(task);
     if (task.renameUid) {
       name = `${report.sopInstanceUid}.dcm`;
@@ -50,21 +66,28 @@ export async function processTask(
         throw new Error("no SOP Instance UID to name the output after (--rename uid)");
       }
     }
-    const output = await publish(task, name);
-    return { ...base, status: "ok", report, ...output, warnings: pathWarnings(task, job) };
+    const output = await publish(task, name, sync);
+    const extra = { warnings: pathWarnings(task, job), ...proof && { evidence: proof.of(job) } };
+    return { ...base, status: "ok", report, ...output, ...extra };
   } catch (err) {
-    if (task.output.kind !== "none") await removeQuietly(task.output.partial);
+    if (task.output.kind !== "none") await discard(task.output.partial);
     if (isNotDicom(err) && !task.copyNonDicom) return { ...base, status: "not-dicom" };
     if (err instanceof DeidSkipError && err.reason === "dicomdir") {
       return { ...base, status: "dicomdir", error: err.message };
     }
+    if (err instanceof DeidSkipError && isHeldBackReason(err.reason)) {
+      // Burned-in guard or Clean Pixel Data: no output, the original untouched (not a failure).
+      return { ...base, status: "held-back", error: err.message };
+    }
     if (!isNotDicom(err)) return { ...base, status: "failed", error: describe(err) };
   }
   try { // --copy-non-dicom: the bytes as they are, published the same atomic way
-    await transformInto(task, ctx, IDENTITY);
-    return { ...base, status: "copied", ...await publish(task, plainName(task)) };
+    const copy = task.manifest ? new TaskEvidence(deid.config.key) : undefined;
+    await transformInto(task, ctx, copy ? copy.wrap(IDENTITY) : IDENTITY);
+    const output = await publish(task, plainName(task), sync);
+    return { ...base, status: "copied", ...output, ...copy && { evidence: copy.of() } };
   } catch (err) {
-    if (task.output.kind !== "none") await removeQuietly(task.output.partial);
+    if (task.output.kind !== "none") await discard(task.output.partial);
     return { ...base, status: "failed", error: describe(err) };
   }
 }
@@ -76,9 +99,7 @@ function describe(err: unknown): string {
 
 async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform): Promise<void> {
   const out = task.output;
-  if (task.source.kind === "file" && task.size < READ_SIZE && !ctx.openOutput) {
-    // Small files (the many-slices case) with synchronous I/O: each async fs op costs more
-    // than the de-identification of a 64×64 slice, and the pool's workers are threads.
+  if (task.source.kind === "file" && isSmall(task, ctx)) {
     return transformSmall(task.source.path, out.kind === "none" ? undefined : out, t);
   }
   let sink = NULL_SINK;
@@ -107,6 +128,14 @@ async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform
   }
 }
 
+/**
+ * Small files (the many-slices case) go through synchronous I/O: each async fs op costs more
+ * than the de-identification of a 64×64 slice, and the pool's workers are threads.
+ */
+function isSmall(task: FileTask, ctx: TaskContext): boolean {
+  return task.source.kind === "file" && task.size < READ_SIZE && !ctx.openOutput;
+}
+
 function openNew(path: string): Promise<Sink> {
   return Deno.open(path, { write: true, createNew: true });
 }
@@ -117,10 +146,14 @@ function plainName(task: FileTask): string {
 }
 
 /** Renames a folder output into place; spool outputs are left for the ZIP writer. */
-async function publish(task: FileTask, name: string): Promise<Partial<FileResult>> {
+async function publish(task: FileTask, name: string, sync: boolean): Promise<Partial<FileResult>> {
   const out = task.output;
   const output = posix.join(posix.dirname(task.rel), name);
-  if (out.kind === "dir") await commitPartial(out.partial, `${out.dir}/${name}`, task.overwrite);
+  if (out.kind === "dir") {
+    const final = `${out.dir}/${name}`;
+    if (sync) commitPartialSync(out.partial, final, task.overwrite);
+    else await commitPartial(out.partial, final, task.overwrite);
+  }
   return out.kind === "spool" ? { output, spool: out.partial } : { output };
 }
 

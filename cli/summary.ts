@@ -13,6 +13,12 @@ export interface RunTotals {
   notDicom: number;
   copied: number;
   dicomdir: number;
+  /** Not written: burned-in annotation, or pixels a Clean Pixel Data rule could not clean. */
+  heldBack: number;
+  /** Written, but of a kind that often carries burned-in text and not saying NO. */
+  flagged: number;
+  /** Written with Clean Pixel Data rectangles blanked. */
+  pixelsCleaned: number;
   bytes: number;
   seconds: number;
   filesPerSecond: number;
@@ -43,7 +49,7 @@ export class RunSummary {
     return true;
   }
 
-  /** 0 when no DICOM file failed, else 1 (skipped files are not failures). */
+  /** 0 when no DICOM file failed, else 1 (skipped and held-back files are not failures). */
   get exitCode(): number {
     return this.#results.some((r) => r.status === "failed") ? 1 : 0;
   }
@@ -65,6 +71,9 @@ export class RunSummary {
       notDicom: count("not-dicom") + count("copied"),
       copied: count("copied"),
       dicomdir: count("dicomdir"),
+      heldBack: count("held-back"),
+      flagged: this.#results.filter((r) => r.report?.pixels === "flagged").length,
+      pixelsCleaned: this.#results.filter((r) => r.report?.pixels === "cleaned").length,
       bytes,
       seconds: round(seconds),
       filesPerSecond: seconds > 0 ? round(this.#results.length / seconds) : 0,
@@ -101,6 +110,8 @@ export class RunSummary {
       failed: pick("failed"),
       notDicom: [...pick("not-dicom"), ...pick("copied")].map((f) => f.path),
       dicomdir: pick("dicomdir").map((f) => f.path),
+      heldBack: pick("held-back"),
+      flagged: this.#sorted().filter((r) => r.report?.pixels === "flagged").map((r) => r.rel),
       warnings: [...this.#warnings],
     };
   }
@@ -111,12 +122,27 @@ export class RunSummary {
     const verb = dryRun ? "would de-identify" : "de-identified";
     const out = [
       `${verb} ${t.ok} file(s), ${t.failed} failed, ${t.notDicom} not DICOM` +
-      `${t.copied ? ` (${t.copied} copied)` : ""}, ${t.dicomdir} DICOMDIR skipped; ` +
+      `${t.copied ? ` (${t.copied} copied)` : ""}, ${t.dicomdir} DICOMDIR skipped` +
+      `${t.heldBack ? `, ${t.heldBack} held back` : ""}; ` +
       `${mb(t.bytes)} in ${t.seconds} s (${t.filesPerSecond} files/s, ${t.mbPerSecond} MB/s)`,
     ];
     const skipped = this.#sorted().filter((r) => r.status === "not-dicom" || r.status === "copied");
     if (skipped.length) {
       out.push(`not DICOM (${skipped.length}):`, ...limited(skipped.map((r) => `  ${r.rel}`)));
+    }
+    const held = this.#sorted().filter((r) => r.status === "held-back");
+    if (held.length) {
+      out.push(
+        `held back, originals untouched (${held.length}):`,
+        ...limited(held.map((r) => `  ${r.rel}: ${r.error}`)),
+      );
+    }
+    const flagged = this.#sorted().filter((r) => r.report?.pixels === "flagged");
+    if (flagged.length) {
+      out.push(
+        `written but may carry burned-in text, (0028,0301) not NO (${flagged.length}):`,
+        ...limited(flagged.map((r) => `  ${r.rel}`)),
+      );
     }
     if (dryRun) {
       const actions = Object.entries(t.actions).sort((a, b) => b[1] - a[1]);

@@ -2,7 +2,10 @@
  * The messages that cross between the command, its worker pool and the workers: plain data
  * only (structured clone), so the same task runs in-process or in a Web Worker.
  */
-import type { FileReport, UserRule } from "../core/deid/mod.ts";
+import type { FileReport, PixelRule, UserRule } from "../core/deid/mod.ts";
+import type { FileEvidence } from "../core/manifest/mod.ts";
+import type { PseudonymMode } from "../core/pseudonyms/attributes.ts";
+import type { PseudonymPairs } from "../core/pseudonyms/sequential.ts";
 
 /** A de-identification configuration that survives `postMessage` (rules are plain objects). */
 export interface SerialConfig {
@@ -11,6 +14,11 @@ export interface SerialConfig {
   rules?: UserRule[];
   keepPrivateTags?: boolean;
   key: Uint8Array;
+  /** `--pseudonyms`: the mode (sequential tasks carry their resolved pairs). */
+  pseudonyms?: PseudonymMode;
+  /** Clean Pixel Data rules, validated by the main thread (plain data). */
+  pixelRules?: PixelRule[];
+  allowBurnedIn?: boolean;
 }
 
 /** Where one input comes from: a file on disk or an entry of a ZIP archive. */
@@ -40,10 +48,17 @@ export interface FileTask {
   renameUid: boolean;
   overwrite: boolean;
   copyNonDicom: boolean;
+  /** `--manifest`: hash the bytes and keep the engine's audit for this file. */
+  manifest?: boolean;
+  /** `--pseudonyms sequential`: this file's originals and pseudonyms (cli/pseudonym_prepass.ts). */
+  pseudonyms?: PseudonymPairs;
 }
 
-/** What happened to a file: ok, skipped (not DICOM, or a DICOMDIR) or failed. */
-export type FileStatus = "ok" | "copied" | "not-dicom" | "dicomdir" | "failed";
+/**
+ * What happened to a file: ok, skipped (not DICOM, or a DICOMDIR), held back (burned-in
+ * annotation, or pixels a Clean Pixel Data rule covers but cannot clean) or failed.
+ */
+export type FileStatus = "ok" | "copied" | "not-dicom" | "dicomdir" | "held-back" | "failed";
 
 /** The outcome of one task; messages name paths, tags and offsets only, never a value. */
 export interface FileResult {
@@ -58,6 +73,8 @@ export interface FileResult {
   report?: FileReport;
   error?: string;
   warnings?: string[];
+  /** With `--manifest`, for ok and copied files: hashes and audit (no value, no raw UID). */
+  evidence?: FileEvidence;
 }
 
 /** Messages from a worker (or the in-process runner) back to the pool. */
@@ -65,7 +82,15 @@ export type WorkerReply =
   | { type: "progress"; id: number; bytes: number }
   | { type: "done"; result: FileResult };
 
+/**
+ * What a worker posts: progress, or finished results in batches (one structured clone per
+ * message costs more than de-identifying a small slice, so thousands of files share a few).
+ */
+export type WorkerMessage =
+  | { type: "progress"; id: number; bytes: number }
+  | { type: "results"; results: FileResult[] };
+
 /** Messages from the pool to a worker. */
 export type WorkerRequest =
-  | { type: "init"; config: SerialConfig }
-  | { type: "task"; task: FileTask };
+  | { type: "init"; config: SerialConfig; reportTags: boolean }
+  | { type: "tasks"; tasks: FileTask[] };

@@ -47,6 +47,18 @@ Policy and key:
   --minimal               same as --profile minimal (direct identifiers only)
   --key-file PATH         key for UIDs and date shifts; else DEID_KEY (environment, .env),
                           else $DATA_DIR/deid.key (DATA_DIR default ./data; created on first use)
+  --pseudonyms MODE       PatientName, PatientID, AccessionNumber, StudyID (top level) become
+                          pseudonyms: hash (keyed HMAC, 16 or 32 characters) or sequential
+                          (PREFIX-000001, ... kept in the server's KV; see: crosswalk --help)
+  --prefix SITE           the sequence's prefix (1-9 letters, digits, -); sequential only
+
+Pixels (burned-in text):
+  --clean-pixels FILE     Clean Pixel Data rules (JSON): rectangles blanked in native pixels of
+                          matching files: [{"match": {"Modality": "US", "Rows": 480,
+                          "Columns": 640}, "rectangles": [[x, y, width, height], …]}]
+  --allow-burned-in       write files whose Burned In Annotation (0028,0301) is YES even
+                          when no rule cleans them (held back by default; output then says
+                          PatientIdentityRemoved NO)
 
 Run:
   --jobs N                parallel workers (default: CPU count = ${navigator.hardwareConcurrency})
@@ -58,11 +70,18 @@ Run:
   --allow-output-inside-input
   --dry-run               parse and de-identify, write nothing; show what would change
   --report FILE.json      per-file actions and totals (no patient data)
+  --manifest FILE         signed, hash-chained audit trail: one JSON line per file with
+                          keyed hashes, output SHA-256 and every action with its PS3.15 row
+                          (no values, no input paths; format: docs/manifest.md)
+  --signing-key FILE      its Ed25519 key (PKCS#8 PEM), kept apart from the de-identification
+                          key; default $DATA_DIR/manifest-signing.pem (created, mode 0600)
   --json                  machine-readable summary on stdout
   --quiet, -q             no progress or summary (errors still go to stderr)
   --help, -h; --version, -V
 
-Exit status: 0 all DICOM files done, 1 some failed, 2 usage error.
+Exit status: 0 all DICOM files done or held back, 1 some failed, 2 usage error.
+Held back (burned-in annotation, or pixels a rule covers but cannot clean: compressed or an
+unsupported layout): no output, original untouched, listed in the summary and --report.
 Input ZIPs over ${
     MAX_ZIP_TOTAL_BYTES / 1024 ** 3
   } GiB uncompressed, or packed over ${MAX_ZIP_RATIO}:1, are refused.
@@ -75,6 +94,7 @@ Examples:
   main.ts anonymize InputFilePath OutputFilePath --dictionary dictionary.json
   main.ts anonymize Input Output --keepPrivateTags
   main.ts anonymize study.zip anonymized.zip --rename uid --report report.json
+  main.ts anonymize Input Output --manifest audit.jsonl --signing-key signing.pem
   main.ts anonymize Input Output --profile ps315-basic --option retain-long-modified-dates
   main.ts anonymize /mnt/shared/in /mnt/shared/out --shard 2/4   (machine 2 of 4)
 `;

@@ -1,6 +1,6 @@
 /**
- * One opened batch: its facts, a download link per anonymized file, the reason for each
- * skipped or failed one, the whole batch as a ZIP, and delete.
+ * One opened batch: its facts, a preview and a download link per anonymized file, the reason
+ * for each skipped or failed one, the whole batch as a ZIP, and delete.
  */
 import { useEffect, useState } from "preact/hooks";
 import { BatchActions } from "./lib/batch_actions.tsx";
@@ -8,6 +8,7 @@ import { type BatchFileView, type BatchSummary, describeCounts } from "./lib/bat
 import { formatBytes, formatDuration } from "./lib/format.ts";
 import { describeSettings } from "./lib/settings.ts";
 import { fileUrl } from "./lib/upload.ts";
+import { PreviewThumb } from "./lib/preview_thumb.tsx";
 
 /** Props: the batch, its files, the server's clock at rendering, the CSRF token. */
 export interface BatchViewProps {
@@ -17,7 +18,13 @@ export interface BatchViewProps {
   csrf: string;
 }
 
-const STATUS = { done: "Done", rejected: "Skipped", failed: "Failed", processing: "In progress" };
+const STATUS = {
+  done: "Done",
+  rejected: "Skipped",
+  "held-back": "Held back",
+  failed: "Failed",
+  processing: "In progress",
+};
 
 function reasonOf(f: BatchFileView): string {
   if (!f.error) return "";
@@ -30,6 +37,10 @@ function reasonOf(f: BatchFileView): string {
 export default function BatchView({ batch: b, files, now, csrf }: BatchViewProps) {
   const [enhanced, setEnhanced] = useState(false);
   useEffect(() => setEnhanced(true), []);
+  const thumbnail = (f: BatchFileView, position: number) =>
+    f.status === "done"
+      ? <PreviewThumb batchId={b.id} path={f.path} position={position} enhanced={enhanced} />
+      : <span class="preview" />;
   return (
     <div>
       <div class="card">
@@ -44,6 +55,13 @@ export default function BatchView({ batch: b, files, now, csrf }: BatchViewProps
           <dd>in {formatDuration(b.expiresAt - now)}</dd>
           <dt>Settings</dt>
           <dd>{describeSettings(b.settings)}</dd>
+          <dt>Audit</dt>
+          <dd>
+            <a class="manifest" href={`/api/batches/${b.id}/manifest`} download>
+              Download manifest
+            </a>{" "}
+            (signed record of every file and action, no patient data)
+          </dd>
         </dl>
         <BatchActions
           id={b.id}
@@ -54,8 +72,9 @@ export default function BatchView({ batch: b, files, now, csrf }: BatchViewProps
       </div>
       {files.length === 0 ? <p class="card">This batch has no files.</p> : (
         <ul class="files">
-          {files.map((f) => (
+          {files.map((f, i) => (
             <li key={f.path} class={`file ${f.status}`} data-state={f.status}>
+              {thumbnail(f, i + 1)}
               <span class="path" title={f.path}>{f.path}</span>
               <span class="size">{formatBytes(f.status === "done" ? f.bytesOut : f.bytesIn)}</span>
               <span class={`badge ${f.status}`}>{STATUS[f.status]}</span>

@@ -37,7 +37,8 @@ export default function Batches(props: BatchesProps) {
       <p role="status" class={notice ? "ok" : "empty"}>{notice}</p>
       <ul class="batches">
         {batches.map((b) => {
-          const total = b.counts.done + b.counts.rejected + b.counts.failed + b.counts.processing;
+          const total = b.counts.done + b.counts.rejected + b.counts["held-back"] +
+            b.counts.failed + b.counts.processing;
           return (
             <li class="card batch" key={b.id} data-batch={b.id}>
               <h2>

@@ -9,6 +9,7 @@ import type { AppEnv } from "./_middleware/env.ts";
 import { clientAborted, errorLogFields, httpErrorOf } from "./_middleware/errors.ts";
 import { annotate } from "./_middleware/request_log.ts";
 import { batchRoutes } from "./batches.ts";
+import { crosswalkRoutes } from "./crosswalk.tsx";
 import { healthRoutes } from "./health.ts";
 import { pageRoutes } from "./pages.ts";
 import { sessionRoutes } from "./session.ts";
@@ -23,6 +24,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   app.route("/", sessionRoutes(ctx));
   app.route("/", pageRoutes(ctx));
   app.route("/api/batches", batchRoutes(ctx));
+  app.route("/", crosswalkRoutes(ctx));
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   app.onError((err, c) => {
     const mapped = httpErrorOf(err);

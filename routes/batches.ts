@@ -6,6 +6,7 @@
  * simple, any replica can answer from KV, and no long-lived connection has to survive proxies
  * (Traefik idle timeouts, buffering) or pin a client to one replica.
  */
+import { finishBody, uploadBody } from "./raw_body.ts";
 import { Hono } from "hono";
 import { makeZip } from "client-zip";
 import { UnsafePathError } from "../core/limits/errors.ts";
@@ -15,9 +16,17 @@ import type { ServerContext } from "./context.ts";
 import { requireAuth } from "./_middleware/auth.ts";
 import type { AppEnv } from "./_middleware/env.ts";
 import { annotate } from "./_middleware/request_log.ts";
+import { previewHandler } from "./batch_preview.ts";
+import { VERSION } from "../cli/usage.ts";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const STATUS_CODE = { done: 201, rejected: 415, failed: 422, processing: 202 } as const;
+const STATUS_CODE = {
+  done: 201,
+  rejected: 415,
+  "held-back": 422,
+  failed: 422,
+  processing: 202,
+} as const;
 
 /** The batch routes, mounted at `/api/batches`. */
 export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
@@ -53,8 +62,13 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
     annotate(c.env.incoming, { batch: meta.id });
     const path = filePathOf(c.req.url, meta.id);
     const length = c.req.header("content-length");
-    const body = c.req.raw.body ?? (async function* () {})();
-    const file = await batches.upload(meta, path, body, length ? Number(length) : undefined);
+    const body = uploadBody(c.env.incoming, c.req.raw.body) ?? (async function* () {})();
+    let file;
+    try {
+      file = await batches.upload(meta, path, body, length ? Number(length) : undefined);
+    } finally {
+      finishBody(c.env.incoming);
+    }
     const answer = file.status === "done" ? { file } : { error: file.error?.message, file };
     return c.json(answer, STATUS_CODE[file.status]);
   });
@@ -76,6 +90,8 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
       },
     });
   });
+
+  app.get("/:id/preview/*", previewHandler(ctx, batchOf));
 
   app.get("/:id/zip", async (c) => {
     const meta = await batchOf(c.req.param("id"));
@@ -101,6 +117,23 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
     });
   });
 
+  // The batch's signed compliance manifest (docs/manifest.md), built from the stored records.
+  app.get("/:id/manifest", async (c) => {
+    const meta = await batchOf(c.req.param("id"));
+    if (!meta) return c.json(notFound, 404);
+    annotate(c.env.incoming, { batch: meta.id });
+    const files = await batches.store.files(meta.id);
+    if (files.some((f) => f.status === "processing")) {
+      return c.json({ error: "Files are still being processed; try again when done" }, 409);
+    }
+    return new Response(await batches.manifests.stream(meta, files, VERSION), {
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "content-disposition": attachment(`batch-${meta.id}-manifest.jsonl`),
+      },
+    });
+  });
+
   app.delete("/:id", async (c) => {
     const id = c.req.param("id");
     if (!(await batchOf(id))) return c.json(notFound, 404);
@@ -113,7 +146,7 @@ export function batchRoutes(ctx: ServerContext): Hono<AppEnv> {
 
 /** The batch's public view: settings, lifetime, counts per status and (optionally) files. */
 function view(meta: BatchMeta, files?: BatchFile[]) {
-  const counts = { processing: 0, done: 0, rejected: 0, failed: 0 };
+  const counts = { processing: 0, done: 0, rejected: 0, "held-back": 0, failed: 0 };
   for (const f of files ?? []) counts[f.status]++;
   return {
     id: meta.id,

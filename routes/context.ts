@@ -12,6 +12,8 @@ import { createLogger, type Logger } from "../core/log/logger.ts";
 import { TrustedProxies } from "../core/net/forwarded.ts";
 import { BatchService } from "../core/batches/service.ts";
 import { openLockedTemp, type OpenTemp } from "../core/batches/temp_files.ts";
+import { PreviewRunner } from "../core/preview/runner.ts";
+import { PreviewService } from "../core/preview/service.ts";
 
 /** What the caller of `startServer()` provides. */
 export interface ServerDeps {
@@ -43,6 +45,8 @@ export interface ServerContext {
   readonly tokens: ApiTokensType;
   readonly proxies: TrustedProxies;
   readonly batches: BatchService;
+  /** Previews of batch outputs (a worker, started on first use; closed with the server). */
+  readonly previews: PreviewService;
   readonly openTemp: OpenTemp;
 }
 
@@ -72,6 +76,7 @@ export function createContext(deps: ServerDeps): ServerContext {
     }),
     tokens: new ApiTokens(config.apiTokens),
     proxies: new TrustedProxies(config.trustedProxies),
+    previews: new PreviewService(new PreviewRunner()),
     batches: new BatchService({
       kv,
       clock,
@@ -80,6 +85,7 @@ export function createContext(deps: ServerDeps): ServerContext {
       maxUploadBytes: config.maxUploadBytes,
       deidKey: deps.deidKey,
       openTemp,
+      crosswalkEnabled: config.crosswalkEnabled,
     }),
   };
 }

@@ -10,6 +10,7 @@
  * raw node:http handler on Node streams (routes/stream.ts), and everything else, where
  * throughput does not matter, is the Hono app behind `getRequestListener(app.fetch)`.
  */
+import { keepBodyForRoute } from "./raw_body.ts";
 import { getRequestListener } from "@hono/node-server";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -19,8 +20,10 @@ import { replyError } from "./_middleware/node_reply.ts";
 import { trackRequest } from "./_middleware/request_log.ts";
 import { setSecurityHeaders } from "./_middleware/security_headers.ts";
 import { anonymizeHandler } from "./stream.ts";
+import { dicomwebHandler } from "./dicomweb.ts";
 import { spoolDir } from "./stream_zip.ts";
 import { sweepTempDir } from "../core/batches/temp_files.ts";
+import { startDimseListener } from "./dimse_listener.ts";
 
 /** `main.ts serve [--port N] [--host H]` (implemented in serve_main.ts). */
 export { serve } from "./serve_main.ts";
@@ -29,6 +32,8 @@ export { serve } from "./serve_main.ts";
 export interface RunningServer {
   readonly port: number;
   readonly hostname: string;
+  /** The DICOM C-STORE receiver's port, when DIMSE_PORT / `--dimse-port` is set. */
+  readonly dimsePort?: number;
   /** Periodic maintenance now: expired sessions and batches (tests call it after moving the clock). */
   sweep(): Promise<void>;
   /** Stops listening, drops open connections and waits until the server is closed. */
@@ -47,6 +52,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await sweepInterrupted(ctx);
   const hono = getRequestListener(createApp(ctx).fetch, { overrideGlobalObjects: false });
   const anonymize = anonymizeHandler(ctx);
+  const dicomweb = dicomwebHandler(ctx);
   const dispatch = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
     trackRequest(req, res, ctx.log);
     const path = (req.url ?? "/").split("?")[0];
@@ -55,7 +61,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       anonymize(req, res, expectContinue).catch((err) => replyError(req, res, err, ctx.log));
       return;
     }
+    if (path === "/dicomweb" || path.startsWith("/dicomweb/")) { // STOW-RS: raw, like the above
+      dicomweb(req, res, expectContinue).catch((err) => replyError(req, res, err, ctx.log));
+      return;
+    }
     if (expectContinue) res.writeContinue();
+    keepBodyForRoute(req, path);
     hono(req, res).catch((err) => replyError(req, res, err, ctx.log));
   };
   // No overall request timeout: a multi-GiB upload may take long; headers must come quickly.
@@ -80,18 +91,25 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     server.listen(ctx.config.port, ctx.config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  // The DICOM receiver shares the batch service; if it cannot listen, HTTP stops too.
+  const dimse = await startDimseListener(ctx).catch(async (err) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  });
   const sweep = () => sweepOnce(ctx);
   const timer = setInterval(() => sweep().catch(() => {}), SWEEP_INTERVAL_MS);
   Deno.unrefTimer(timer);
   return {
     port: address.port,
     hostname: address.address,
+    dimsePort: dimse?.port,
     sweep,
     close: () => {
       clearInterval(timer);
+      ctx.previews.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      return closed;
+      return Promise.all([closed, dimse?.close()]).then(() => {});
     },
   };
 }

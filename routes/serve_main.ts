@@ -9,15 +9,22 @@ import { openConfiguredKv } from "./kv_open.ts";
 import { startServer } from "./serve.ts";
 
 /**
- * `main.ts serve [--port N] [--host H]`: loads `.env` under the process env, reads the
- * config, opens KV, resolves the de-identification key, makes sure the admin password exists
- * (printing only the path of a generated one), starts the server and prints its URL. Returns
- * after SIGINT/SIGTERM, once the server and KV are closed.
+ * `main.ts serve [--port N] [--host H] [--dimse-port N] [--ae-title AE] [--forward-to DEST]`:
+ * loads `.env` under the process env, reads the config, opens KV, resolves the
+ * de-identification key, makes sure the admin password exists (printing only the path of a
+ * generated one), starts the server (and the DICOM receiver) and prints where they listen.
+ * Returns after SIGINT/SIGTERM, once the server and KV are closed.
  */
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string" }, host: { type: "string" } },
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "dimse-port": { type: "string" },
+      "ae-title": { type: "string" },
+      "forward-to": { type: "string" },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -26,6 +33,9 @@ export async function serve(argv: string[]): Promise<void> {
   const config = readServerConfig(env, {
     port: values.port === undefined ? undefined : Number(values.port),
     host: values.host,
+    dimsePort: values["dimse-port"] === undefined ? undefined : Number(values["dimse-port"]),
+    aeTitle: values["ae-title"],
+    forwardTo: values["forward-to"],
   });
   const log = createLogger(config.logLevel);
   log("debug", "config", redactServerConfig(config) as Record<string, string>);
@@ -45,6 +55,11 @@ export async function serve(argv: string[]): Promise<void> {
     const server = await startServer({ config, kv, deidKey: key.key, log });
     const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
     console.log(`Listening on http://${host}:${server.port}/`);
+    if (server.dimsePort !== undefined) {
+      console.log(
+        `DICOM C-STORE SCP ${config.dimse.aeTitle} listening on port ${server.dimsePort}`,
+      );
+    }
     await untilSignal();
     await server.close();
   } finally {

@@ -17,6 +17,12 @@ import { nodeClientFacts } from "./_middleware/client.ts";
 import { replyError, sendRefusal } from "./_middleware/node_reply.ts";
 import { annotate } from "./_middleware/request_log.ts";
 import { anonymizeZip } from "./stream_zip.ts";
+import {
+  checkZipParams,
+  NOTHING_AHEAD,
+  readRequestAhead,
+  type RequestAhead,
+} from "./stream_read_ahead.ts";
 
 /** Handles one request; `expectContinue` when the client waits for `100 Continue`. */
 export type RawHandler = (
@@ -48,14 +54,17 @@ export function anonymizeHandler(ctx: ServerContext): RawHandler {
     }
     try {
       const query = new URL(req.url ?? "/", "http://x").searchParams;
-      const deid = deidentifierFor(parseAnonymizeParams(query), ctx.deidKey);
+      const params = parseAnonymizeParams(query);
+      const deid = deidentifierFor(params, ctx.deidKey);
       const max = ctx.config.maxUploadBytes;
       if (Number(header("content-length") ?? 0) > max) throw new UploadTooLargeError("Upload", max);
       if (expectContinue) res.writeContinue();
       if (/^application\/(x-)?zip\b/i.test(header("content-type") ?? "")) {
+        checkZipParams(params);
         return await anonymizeZip(ctx, req, res, deid);
       }
-      await pumpDicom(ctx, req, res, deid.start());
+      const ahead = await readRequestAhead(ctx, params, req);
+      await pumpDicom(ctx, req, res, deid.start({ pseudonyms: ahead.pseudonyms }), ahead);
     } catch (err) {
       replyError(req, res, err, ctx.log);
     }
@@ -68,7 +77,13 @@ export function anonymizeHandler(ctx: ServerContext): RawHandler {
  * a JSON error; after it the socket is destroyed, so the client sees a broken transfer
  * (curl exits non-zero), never a truncated success.
  */
-function pumpDicom(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, job: FileJob) {
+function pumpDicom(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  job: FileJob,
+  ahead: RequestAhead = NOTHING_AHEAD,
+) {
   const max = ctx.config.maxUploadBytes;
   return new Promise<void>((resolve) => {
     let bytesIn = 0;
@@ -107,7 +122,7 @@ function pumpDicom(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
       }
     };
     req.on("data", onData);
-    req.on("end", () => {
+    const onEnd = () => {
       if (done) return;
       try {
         emit(job.pipeline.finish());
@@ -117,7 +132,8 @@ function pumpDicom(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
       } catch (err) {
         finish(err);
       }
-    });
+    };
+    req.on("end", onEnd);
     req.on("error", () => { // the client went away: nothing to answer
       annotate(req, { error: "ClientAborted" });
       req.socket.destroy();
@@ -127,6 +143,10 @@ function pumpDicom(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
       if (!res.writableFinished) req.destroy();
       finish();
     });
+    // Chunks read ahead for sequential pseudonyms (routes/stream_read_ahead.ts) come first.
+    for (const chunk of ahead.head) if (!done) onData(chunk);
+    if (ahead.ended) onEnd();
+    else if (!waiting) req.resume();
   });
 }
 

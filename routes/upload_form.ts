@@ -5,6 +5,7 @@
  * the anonymized bytes flow back as a download while the upload is still arriving. Problems
  * found before the first output byte come back as the Anonymize page with a plain message.
  */
+import { uploadBody } from "./raw_body.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Readable } from "node:stream";
@@ -59,7 +60,7 @@ async function handle(
   session: Session,
   fields: [string, string][],
 ) {
-  const body = c.req.raw.body;
+  const body = uploadBody(c.env.incoming, c.req.raw.body);
   if (!body) throw new RangeError("Expected a multipart/form-data body");
   let csrfOk = false;
   let dictionary: string | null = null;

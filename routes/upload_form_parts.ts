@@ -22,7 +22,7 @@ const LIMITS = { fields: 200, fieldSize: 64 * 1024, files: 2, parts: 210 };
 
 /** Parses `body` (with its request `headers`); malformed bodies throw a RangeError (400). */
 export async function* formParts(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
 ): AsyncGenerator<FormPart> {
   let bb: ReturnType<typeof busboy>;
@@ -50,7 +50,13 @@ export async function* formParts(
   }
   bb.on("error", () => push(new RangeError("The form data is malformed or was cut off")));
   bb.on("close", () => push(null));
-  Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>).pipe(bb);
+  // The node:http request itself pipes with back-pressure (see raw_body.ts).
+  const source = body instanceof Readable
+    ? body
+    : body instanceof ReadableStream
+    ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>)
+    : Readable.from(body);
+  source.pipe(bb);
   for (;;) {
     while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
     const next = queue.shift()!;

@@ -11,15 +11,28 @@ import {
   type Deidentifier,
   DeidPolicyError,
   MINIMAL_PROFILE,
+  parsePixelRules,
   parseRuleArgs,
   parseRulesDictionary,
   type UserRule,
 } from "../deid/mod.ts";
+import { parsePseudonymParams, type PseudonymParams } from "../pseudonyms/params.ts";
 
 /** The de-identification settings a request asked for (no key). */
-export type AnonymizeParams = Omit<DeidConfig, "key">;
+export type AnonymizeParams = Omit<DeidConfig, "key"> & PseudonymParams;
 
-const KNOWN = new Set(["profile", "option", "keepPrivateTags", "minimal", "rule", "rules"]);
+const KNOWN = new Set([
+  "profile",
+  "option",
+  "keepPrivateTags",
+  "minimal",
+  "rule",
+  "rules",
+  "pseudonyms",
+  "prefix",
+  "allowBurnedIn",
+  "cleanPixels",
+]);
 const MAX_RULES = 1000;
 
 /** Parses and validates the parameters; throws DeidPolicyError naming the bad one. */
@@ -51,6 +64,18 @@ export function parseAnonymizeParams(query: URLSearchParams): AnonymizeParams {
     options,
     rules,
     keepPrivateTags: flag(query, "keepPrivateTags"),
+    ...parsePseudonymParams(query),
+    ...pixelParams(query),
+  };
+}
+
+/** `allowBurnedIn=1` and `cleanPixels=` (the JSON of a `--clean-pixels` rules file). */
+function pixelParams(query: URLSearchParams): Pick<DeidConfig, "allowBurnedIn" | "pixelRules"> {
+  const texts = query.getAll("cleanPixels");
+  if (texts.length > 1) throw new DeidPolicyError("cleanPixels given more than once");
+  return {
+    allowBurnedIn: flag(query, "allowBurnedIn"),
+    ...(texts.length ? { pixelRules: parsePixelRules(texts[0], "cleanPixels") } : {}),
   };
 }
 

@@ -8,10 +8,12 @@ import { scrubPath } from "../deid/scrub_path.ts";
 import { deidentifierFor, parseAnonymizeParams } from "../anonymize/params.ts";
 import { DicomParseError } from "../dicom/errors.ts";
 import { formatTag } from "../dicom/tag.ts";
-import { DeidSkipError, DeidValueError } from "../deid/mod.ts";
+import { DeidSkipError, DeidValueError, isHeldBackReason } from "../deid/mod.ts";
 import { type Clock, systemClock } from "../kv/retry.ts";
 import { UploadTooLargeError } from "../limits/errors.ts";
+import { readAhead } from "../pseudonyms/read_ahead.ts";
 import { BatchDisk } from "./disk.ts";
+import { BatchManifests } from "./manifest.ts";
 import type { OpenTemp } from "./temp_files.ts";
 import { type BatchFile, type BatchMeta, BatchStore } from "./store.ts";
 
@@ -25,6 +27,8 @@ export interface BatchServiceOptions {
   readonly deidKey: Uint8Array;
   /** Creates upload temp files (default: locked files; tests inject a full disk). */
   readonly openTemp?: OpenTemp;
+  /** CROSSWALK_ENABLED: sequential pseudonyms also keep their originals, sealed. */
+  readonly crosswalkEnabled?: boolean;
 }
 
 // KV gets a progress write at most this often per upload.
@@ -36,6 +40,8 @@ const INTERRUPT_GRACE_MS = 2_000;
 export class BatchService {
   readonly store: BatchStore;
   readonly disk: BatchDisk;
+  /** Per-file manifest records on disk, and the batch's signed manifest. */
+  readonly manifests: BatchManifests;
   readonly #o: BatchServiceOptions;
   readonly #clock: Clock;
 
@@ -44,6 +50,11 @@ export class BatchService {
     this.#clock = options.clock ?? systemClock;
     this.store = new BatchStore({ kv: options.kv, clock: this.#clock, ttlMs: options.ttlMs });
     this.disk = new BatchDisk(options.dataDir, options.openTemp);
+    this.manifests = new BatchManifests({
+      dataDir: options.dataDir,
+      batchDir: (id) => this.disk.dir(id),
+      deidKey: options.deidKey,
+    });
   }
 
   /** Validates the settings (DeidPolicyError when bad) and creates an empty batch. */
@@ -67,11 +78,16 @@ export class BatchService {
     if (declaredLength !== undefined && declaredLength > max) {
       throw new UploadTooLargeError("Upload", max);
     }
-    const job = deidentifierFor(
-      parseAnonymizeParams(new URLSearchParams(meta.params)),
-      this.#o.deidKey,
-    )
-      .start();
+    const params = parseAnonymizeParams(new URLSearchParams(meta.params));
+    const ahead = await readAhead(params, body, {
+      kv: this.#o.kv,
+      key: this.#o.deidKey,
+      keepOriginals: this.#o.crosswalkEnabled ?? false,
+    });
+    body = ahead.body;
+    const job = deidentifierFor(params, this.#o.deidKey)
+      .start({ audit: true, pseudonyms: ahead.pseudonyms });
+    const tap = this.manifests.tap(job.pipeline);
     const previous = await this.store.getFile(meta.id, path);
     await this.store.touch(meta);
     const upload = crypto.randomUUID();
@@ -80,7 +96,7 @@ export class BatchService {
     let lastProgress = this.#clock();
     let bytesIn = 0;
     try {
-      const r = await this.disk.write(meta.id, path, body, job.pipeline, {
+      const r = await this.disk.write(meta.id, path, body, tap, {
         maxBytes: max,
         upload,
         onProgress: (n) => {
@@ -91,6 +107,7 @@ export class BatchService {
         },
       });
       const outputPath = scrubPath(path, job.wasRemoved, this.#o.deidKey);
+      await this.manifests.saveDone(meta.id, path, outputPath, tap, job);
       return await this.store.setFile(meta.id, { path, status: "done", outputPath, ...r });
     } catch (err) {
       const outcome = classify(err);
@@ -99,6 +116,7 @@ export class BatchService {
         else await this.store.deleteFile(meta.id, path);
         throw err;
       }
+      await this.manifests.saveRefused(meta.id, path, outcome, err);
       return await this.store.setFile(meta.id, { path, bytesIn, bytesOut: 0, ...outcome });
     }
   }
@@ -156,6 +174,9 @@ function classify(err: unknown): Pick<BatchFile, "status" | "error"> | undefined
     const tag = err.tag === undefined ? {} : { tag: formatTag(err.tag) };
     return { status, error: { message: err.message, ...tag, offset: err.offset } };
   }
-  if (err instanceof DeidSkipError) return { status: "rejected", error: { message: err.message } };
+  if (err instanceof DeidSkipError) {
+    const status = isHeldBackReason(err.reason) ? "held-back" : "rejected";
+    return { status, error: { message: err.message } };
+  }
   return undefined;
 }

@@ -72,7 +72,11 @@ Deno.test("BatchService.upload() rejects non-DICOM at once and stores nothing", 
     );
     assert.equal(rec.status, "rejected");
     assert.match(rec.error!.message, /^Not DICOM/);
-    assert.deepEqual(listTree(join(dir, "batches", b.id)), []);
+    // Only its compliance-manifest record (a status, no byte of the upload) is kept.
+    const left = listTree(join(dir, "batches", b.id));
+    assert.deepEqual(left.map((f) => f.replace(/[0-9a-f]{64}/, "H")), ["manifest/H.json"]);
+    const record = await Deno.readTextFile(join(dir, "batches", b.id, left[0]));
+    assert.deepEqual(JSON.parse(record), { status: "not-dicom" });
   }));
 
 Deno.test("BatchService.upload() leaves nothing for an oversize upload", () =>
@@ -108,5 +112,6 @@ Deno.test("BatchService.sweep() removes expired batches and their files (injecte
     assert.equal(await s.sweep(), 1);
     assert.deepEqual(await s.disk.ids(), [young.id]);
     assert.deepEqual((await s.store.all()).map((b) => b.id), [young.id]);
-    assert.deepEqual(listTree(join(dir, "batches")), [`${young.id}/files/y.dcm`]);
+    const left = listTree(join(dir, "batches")).filter((f) => !f.includes("/manifest/"));
+    assert.deepEqual(left, [`${young.id}/files/y.dcm`]);
   }));

@@ -16,8 +16,11 @@ export interface BatchMeta {
   readonly expiresAt: number;
 }
 
-/** Where a file stands: still arriving, anonymized, refused as not DICOM, or broken. */
-export type FileStatus = "processing" | "done" | "rejected" | "failed";
+/**
+ * Where a file stands: still arriving, anonymized, refused as not DICOM, held back (burned-in
+ * annotation, or pixels a Clean Pixel Data rule could not clean: nothing stored), or broken.
+ */
+export type FileStatus = "processing" | "done" | "rejected" | "held-back" | "failed";
 
 /** One uploaded file of a batch. */
 export interface BatchFile {

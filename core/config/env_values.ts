@@ -69,3 +69,12 @@ export function readUrl(name: string, raw: string | undefined): string | undefin
   }
   return raw;
 }
+
+/** Reads true/false (also 1/0, yes/no, case-insensitive); `undefined` is false. */
+export function readFlag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  const v = raw.toLowerCase();
+  if (v === "true" || v === "1" || v === "yes") return true;
+  if (v === "false" || v === "0" || v === "no") return false;
+  throw new RangeError(`${name} must be true or false (got "${raw}")`);
+}

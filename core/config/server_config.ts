@@ -1,5 +1,19 @@
 import { join } from "node:path";
-import { readInteger, readList, readLogLevel, readProxies, readUrl } from "./env_values.ts";
+import {
+  readFlag,
+  readInteger,
+  readList,
+  readLogLevel,
+  readProxies,
+  readUrl,
+} from "./env_values.ts";
+import {
+  DIMSE_ENV_KEYS,
+  type DimseConfig,
+  type DimseFlags,
+  readDimseConfig,
+  redactDimseConfig,
+} from "./dimse_config.ts";
 
 /** Log verbosity, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -24,6 +38,8 @@ export interface ServerConfig {
   apiTokens: string[];
   /** DEID_KEY (secret): raw value; resolve it with `resolveDeidKey()`, which knows precedence. */
   deidKey?: string;
+  /** CROSSWALK_ENABLED: keep originals (sealed) for the admin's crosswalk export and import. */
+  crosswalkEnabled: boolean;
   /** SESSION_IDLE_MINUTES: a session ends after this long without a request. */
   sessionIdleMinutes: number;
   /** SESSION_MAX_HOURS: a session ends this long after login, active or not. */
@@ -40,6 +56,8 @@ export interface ServerConfig {
   trustedProxies: string[];
   /** LOG_LEVEL: least severe level that is logged. */
   logLevel: LogLevel;
+  /** DIMSE_*: the DICOM C-STORE receiver (off unless DIMSE_PORT or `--dimse-port`). */
+  dimse: DimseConfig;
   /** DOMAIN: public host name; used by the compose file only. */
   domain?: string;
   /** TRAEFIK_CERT_RESOLVER: Traefik ACME resolver; used by the compose file only. */
@@ -57,6 +75,7 @@ export const SERVER_ENV_KEYS = [
   "ADMIN_PASSWORD",
   "API_TOKENS",
   "DEID_KEY",
+  "CROSSWALK_ENABLED",
   "SESSION_IDLE_MINUTES",
   "SESSION_MAX_HOURS",
   "LOCKOUT_MAX_FAILURES",
@@ -65,12 +84,13 @@ export const SERVER_ENV_KEYS = [
   "BATCH_TTL_HOURS",
   "TRUSTED_PROXIES",
   "LOG_LEVEL",
+  ...DIMSE_ENV_KEYS,
   "DOMAIN",
   "TRAEFIK_CERT_RESOLVER",
 ] as const;
 
 /** Command-line overrides; they win over the environment. */
-export interface ServerFlags {
+export interface ServerFlags extends DimseFlags {
   port?: number;
   host?: string;
 }
@@ -110,6 +130,7 @@ export function readServerConfig(
     adminPassword: get("ADMIN_PASSWORD"),
     apiTokens: readList(get("API_TOKENS")),
     deidKey: get("DEID_KEY"),
+    crosswalkEnabled: readFlag("CROSSWALK_ENABLED", get("CROSSWALK_ENABLED")),
     sessionIdleMinutes: int("SESSION_IDLE_MINUTES", 30),
     sessionMaxHours: int("SESSION_MAX_HOURS", 12),
     lockoutMaxFailures: int("LOCKOUT_MAX_FAILURES", 5),
@@ -118,6 +139,7 @@ export function readServerConfig(
     batchTtlHours: int("BATCH_TTL_HOURS", 24),
     trustedProxies: readProxies("TRUSTED_PROXIES", get("TRUSTED_PROXIES")),
     logLevel: readLogLevel("LOG_LEVEL", get("LOG_LEVEL")),
+    dimse: readDimseConfig(get, flags),
     domain: get("DOMAIN"),
     traefikCertResolver: get("TRAEFIK_CERT_RESOLVER"),
   };
@@ -135,5 +157,6 @@ export function redactServerConfig(config: ServerConfig): Record<string, unknown
     adminPassword: mark(config.adminPassword),
     apiTokens: `${config.apiTokens.length} token(s)`,
     deidKey: mark(config.deidKey),
+    dimse: redactDimseConfig(config.dimse),
   };
 }

@@ -8,6 +8,7 @@ import { formatTag, groupOf, isPrivateCreator, isPrivateTag, type Tag } from "..
 import { trimPadding } from "../dicom/transfer_syntax.ts";
 import { isTextVr, type Vr } from "../dicom/vr.ts";
 import { ACTION_NAMES, type ActionName, type Effect, effectOf } from "./actions.ts";
+import type { AuditTrail } from "./audit.ts";
 import { dayShift, shiftDate, shiftDateTime } from "./dates.ts";
 import { dummyValue, padToEven } from "./dummy.ts";
 import { DeidPolicyError, DeidSkipError, DeidValueError } from "./errors.ts";
@@ -22,17 +23,15 @@ import {
   PATIENT_IDENTITY_REMOVED,
 } from "./identity.ts";
 import type { Decision, DeidPolicy } from "./policy.ts";
+import { RemovedValues } from "./removed_values.ts";
 import { ReportBuilder } from "./report.ts";
 import { applyRegexp } from "./rules.ts";
 import { UidMapper } from "./uid.ts";
+import type { PseudonymLookup } from "../pseudonyms/attributes.ts";
+import { PSEUDONYM_SOURCE, withPseudonym } from "../pseudonyms/decision.ts";
 
 /** Largest value gathered whole to map, clean or rewrite it. */
 const MAX_GATHER = 1024 * 1024;
-/**
- * Most removed values remembered for `wasRemoved` (file-name checks need a handful). Unbounded,
- * a header of a million distinct names ran a 200 MB heap out of memory (fuzzing).
- */
-const MAX_REMEMBERED = 10_000;
 /** File Meta elements that name the sending system: removed (the encoder writes ours). */
 const META_REMOVED = new Set([
   0x00020012,
@@ -95,6 +94,15 @@ export interface DeidentifyStageOptions {
   readonly claim: IdentityClaim;
   /** Clean-option codes are claimed only for options whose rows occur in the file. */
   readonly cleanCodes?: ReadonlyMap<string, (tags: Set<Tag>) => boolean>;
+  /** Present when the caller asked for an audit trail (compliance manifest). */
+  readonly audit?: AuditTrail;
+  /** Pseudonyms for the four identifiers at the top level (core/pseudonyms/decision.ts). */
+  readonly pseudonyms?: PseudonymLookup;
+  /**
+   * Called once the held header is complete, before any output (core/deid/pixel_clean.ts):
+   * may throw (a file held back, e.g. burned-in annotation) or return the claim to make.
+   */
+  readonly headerCheck?: (claim: IdentityClaim, note: (text: string) => void) => IdentityClaim;
 }
 
 /**
@@ -118,10 +126,14 @@ export class DeidentifyStage implements DicomEventStage {
   #littleEndian = true;
   #identityDone = false;
   #longitudinalDone = false;
+  /** The keyed date shift, computed on the first date shifted (most profiles shift none). */
   #shiftDays: number | undefined;
-  #removed = new Set<string>();
-  #toRemember: { bytes: Uint8Array; vr: Vr; charsets: string[] }[] = [];
+  #patientId = "";
+  readonly #removed = new RemovedValues();
   readonly #cleanCodes?: DeidentifyStageOptions["cleanCodes"];
+  readonly #headerCheck?: DeidentifyStageOptions["headerCheck"];
+  readonly #audit?: AuditTrail;
+  readonly #pseudonyms?: PseudonymLookup;
 
   constructor(options: DeidentifyStageOptions) {
     this.#policy = options.policy;
@@ -129,19 +141,14 @@ export class DeidentifyStage implements DicomEventStage {
     this.#uids = options.uids ?? new UidMapper(options.key);
     this.#claim = options.claim;
     this.#cleanCodes = options.cleanCodes;
+    this.#headerCheck = options.headerCheck;
+    this.#audit = options.audit;
+    this.#pseudonyms = options.pseudonyms;
   }
 
   /** True when `text` equals a value this file had and its output no longer has. */
   wasRemoved(text: string): boolean {
-    // Decoded only when asked (rarely): most runs never look at removed values.
-    for (const { bytes, vr, charsets } of this.#toRemember.splice(0)) {
-      const value = decodeText(bytes, charsets, vr).replace(/[\0 ]+$/, "");
-      for (const part of value.split(/[\\^=]/)) {
-        if (part.trim().length >= 2) this.#removed.add(part.trim().toUpperCase());
-      }
-      if (value.trim()) this.#removed.add(value.trim().toUpperCase());
-    }
-    return this.#removed.has(text.trim().toUpperCase());
+    return this.#removed.has(text);
   }
 
   push(events: DicomEvent[]): DicomEvent[] {
@@ -206,7 +213,8 @@ export class DeidentifyStage implements DicomEventStage {
       );
       this.#claim = { ...this.#claim, codes };
     }
-    this.#shiftDays = dayShift(this.#key, facts.patientId);
+    if (this.#headerCheck) this.#claim = this.#headerCheck(this.#claim, (t) => this.report.note(t));
+    this.#patientId = facts.patientId;
     for (const ev of held) this.#event(ev);
   }
 
@@ -286,7 +294,9 @@ export class DeidentifyStage implements DicomEventStage {
   #insertOwn(nextTag: Tag): void {
     if (!this.#identityDone && nextTag > DEIDENTIFICATION_METHOD_CODES) {
       this.#identityDone = true;
-      for (const e of identityEvents(this.#claim)) this.#emit(e);
+      const own = identityEvents(this.#claim);
+      this.#audit?.inserted(own);
+      for (const e of own) this.#emit(e);
     }
     const longitudinal = this.#longitudinal();
     if (
@@ -294,7 +304,9 @@ export class DeidentifyStage implements DicomEventStage {
       nextTag > LONGITUDINAL_TEMPORAL_MODIFIED
     ) {
       this.#longitudinalDone = true;
-      for (const e of longitudinalEvents(longitudinal)) this.#emit(e);
+      const own = longitudinalEvents(longitudinal);
+      this.#audit?.inserted(own);
+      for (const e of own) this.#emit(e);
     }
   }
 
@@ -308,7 +320,7 @@ export class DeidentifyStage implements DicomEventStage {
   #element(ev: ElementEvent): void {
     if (this.#inMeta) return this.#metaElement(ev);
     this.#beforeElement(ev.tag);
-    const decision = this.#decide(ev.tag);
+    const decision = withPseudonym(this.#decide(ev.tag), ev, this.#levels.length, this.#pseudonyms);
     const effVr = ev.vr === "UN" ? vrOf(ev.tag) : ev.vr;
     let effect = this.#effect(decision, effVr, false);
     if (
@@ -319,7 +331,9 @@ export class DeidentifyStage implements DicomEventStage {
       effect = "delete";
       this.report.note(`${formatTag(ev.tag)}: UN-encoded sequence removed (cannot be inspected)`);
     }
-    if (decision.source !== "default") this.report.record(ev.tag, effect);
+    const recorded = decision.source === PSEUDONYM_SOURCE ? PSEUDONYM_SOURCE : effect;
+    if (decision.source !== "default") this.report.record(ev.tag, recorded);
+    this.#audit?.decision(ev.tag, effect, decision, () => this.#path());
     this.#apply(ev, effVr, effect, decision);
   }
 
@@ -448,9 +462,8 @@ export class DeidentifyStage implements DicomEventStage {
       }
       case "shift": {
         const text = trimPadding(latin1(v));
-        const shifted = vr === "DA"
-          ? shiftDate(text, this.#shiftDays!)
-          : shiftDateTime(text, this.#shiftDays!);
+        const days = this.#shiftDays ??= dayShift(this.#key, this.#patientId);
+        const shifted = vr === "DA" ? shiftDate(text, days) : shiftDateTime(text, days);
         if (shifted === undefined) {
           this.report.note(`${formatTag(ev.tag)}: unreadable date emptied`);
         }
@@ -469,8 +482,20 @@ export class DeidentifyStage implements DicomEventStage {
   }
 
   #metaElement(ev: ElementEvent): void {
-    if (META_REMOVED.has(ev.tag)) return this.#start(ev, "drop");
+    if (META_REMOVED.has(ev.tag)) {
+      this.#audit?.engine(ev.tag, "delete");
+      return this.#start(ev, "drop");
+    }
     if (ev.tag === 0x00020003) {
+      // (0002,0003) must equal the (0008,0018) written later (PS3.10 §7.1): kept when the
+      // policy keeps SOP Instance UID (minimal, retain-uids, a user keep rule), else mapped.
+      const instance = this.#policy.standard(0x00080018);
+      if (this.#effect(instance, "UI", false) === "keep") {
+        this.#audit?.engine(ev.tag, "keep");
+        this.#emit(ev);
+        return this.#start(ev, "pass");
+      }
+      this.#audit?.engine(ev.tag, "uid");
       return this.#start(
         ev,
         "gather",
@@ -486,6 +511,7 @@ export class DeidentifyStage implements DicomEventStage {
     const decision = this.#decide(ev.tag);
     const effect = this.#effect(decision, "SQ", true);
     if (decision.source !== "default") this.report.record(ev.tag, effect);
+    this.#audit?.decision(ev.tag, effect, decision, () => this.#path());
     if (isPrivateTag(ev.tag) && this.#policy.selectivePrivate && effect !== "delete") {
       this.#openPrivateGroup(ev.tag);
       this.#level().pending!.kept.add((ev.tag & 0xffff) >> 8);
@@ -614,8 +640,7 @@ export class DeidentifyStage implements DicomEventStage {
   }
 
   #remember(v: Uint8Array, vr: Vr): void {
-    if (this.#toRemember.length >= MAX_REMEMBERED) return;
-    this.#toRemember.push({ bytes: v.slice(), vr, charsets: this.#level().charsets });
+    this.#removed.remember(v, vr, this.#level().charsets);
   }
 }
 

@@ -56,6 +56,7 @@ const BINARY_DUMMY: Readonly<Partial<Record<Vr, readonly [bytes: number, word: n
 };
 
 const encoder = new TextEncoder();
+const TEXT_BYTES = new Map<Vr, Uint8Array>();
 
 /**
  * The value written for action D (PS3.15 Annex E) on an element of this VR, padded to even
@@ -64,7 +65,12 @@ const encoder = new TextEncoder();
  */
 export function dummyValue(vr: Vr, littleEndian: boolean): Uint8Array {
   const text = TEXT_DUMMY[vr];
-  if (text !== undefined) return padToEven(encoder.encode(text), vr);
+  if (text !== undefined) {
+    // Encoded once per VR; a copy each time, so no caller can alter the next file's dummy.
+    let bytes = TEXT_BYTES.get(vr);
+    if (!bytes) TEXT_BYTES.set(vr, bytes = padToEven(encoder.encode(text), vr));
+    return bytes.slice();
+  }
   const binary = BINARY_DUMMY[vr];
   if (binary === undefined) {
     throw new TypeError(`No dummy value for VR ${vr}: UIDs are mapped and sequences have items`);

@@ -1,6 +1,8 @@
 import { DicomPipeline } from "../dicom/mod.ts";
 import type { Tag } from "../dicom/tag.ts";
 import { DeidentifyStage } from "./deidentify.ts";
+import { AuditTrail, type FileAudit } from "./audit.ts";
+import { AuditUidStage } from "./audit_uids.ts";
 import { UidMapper } from "./uid.ts";
 import { DeidPolicyError } from "./errors.ts";
 import type { IdentityClaim } from "./identity.ts";
@@ -10,6 +12,15 @@ import { PROFILE_OPTIONS, resolveProfile } from "./profile.ts";
 import type { UserRule } from "./rules.ts";
 import { type SafePrivateEntry, safePrivateMatcher } from "./tables/safe_private.ts";
 import { BASIC_PROFILE_ROWS, OPTION_COLUMNS } from "./tables/basic_profile.ts";
+import {
+  isPseudonymMode,
+  PSEUDONYM_MODES,
+  type PseudonymLookup,
+  type PseudonymMode,
+} from "../pseudonyms/attributes.ts";
+import { hashLookup } from "../pseudonyms/hash.ts";
+import { PixelGuard, type PixelOutcome } from "./pixel_clean.ts";
+import { type PixelRule, validatePixelRules } from "./pixel_rules.ts";
 
 /** Everything that decides how files are de-identified; validated once per run. */
 export interface DeidConfig {
@@ -25,6 +36,15 @@ export interface DeidConfig {
   readonly safePrivate?: readonly SafePrivateEntry[];
   /** Secret for keyed UIDs and date shifts (≥ 16 bytes). */
   readonly key: Uint8Array;
+  /**
+   * Pseudonyms for PatientName/PatientID/AccessionNumber/StudyID (core/pseudonyms/): `hash`
+   * needs nothing more; `sequential` needs a lookup per file (`start({ pseudonyms })`).
+   */
+  readonly pseudonyms?: PseudonymMode;
+  /** Clean Pixel Data rules (core/deid/pixel_rules.ts): rectangles blanked in native pixels. */
+  readonly pixelRules?: readonly PixelRule[];
+  /** Let files whose (0028,0301) Burned In Annotation is YES through uncleaned (held back by default). */
+  readonly allowBurnedIn?: boolean;
 }
 
 /** PHI-free summary of one file: what was done, never a value. */
@@ -39,15 +59,31 @@ export interface FileReport {
   readonly transferSyntax?: string;
   /** Things the user should know about this file (tags and reasons, no values). */
   readonly notes?: readonly string[];
+  /** Burned-in guard and Clean Pixel Data: cleaned, flagged (may carry burned-in text) or allowed. */
+  readonly pixels?: PixelOutcome;
 }
 
 /** One file's run: a pipeline to feed and, when it has finished, its report. */
 export interface FileJob {
   readonly pipeline: DicomPipeline;
-  /** Available after `pipeline.finish()`. */
-  report(): FileReport;
+  /**
+   * Available after `pipeline.finish()`. With `tags: false` the per-tag rows are left out
+   * (totals, notes and the new SOP Instance UID stay): a run that lists no per-tag counts
+   * saves building and sending them for every file.
+   */
+  report(options?: { tags?: boolean }): FileReport;
   /** True when `text` equals a value this file had and the output no longer has (never logged). */
   wasRemoved(text: string): boolean;
+  /** After `pipeline.finish()`, for jobs started with `{ audit: true }`: every decision taken. */
+  audit(): FileAudit;
+}
+
+/** Per-file settings of {@link Deidentifier.start}. */
+export interface StartOptions {
+  /** Keep an audit trail (decisions with rows, input UIDs); off by default, and then free. */
+  readonly audit?: boolean;
+  /** This file's pseudonyms (sequential mode: read ahead and allocated by the caller). */
+  readonly pseudonyms?: PseudonymLookup;
 }
 
 /** A validated configuration that starts one {@link FileJob} per file. */
@@ -59,7 +95,7 @@ export interface Deidentifier {
     readonly edition: string;
     readonly options: readonly string[];
   };
-  start(): FileJob;
+  start(options?: StartOptions): FileJob;
 }
 
 /** Profile ids accepted besides those of {@link resolveProfile}. */
@@ -93,14 +129,46 @@ export function createDeidentifier(config: DeidConfig): Deidentifier {
   const claim = identityClaim(profile, policy, config);
   const cleanCodes = cleanOptionTests(profile.options);
   const uids = new UidMapper(config.key);
+  if (config.pseudonyms !== undefined && !isPseudonymMode(config.pseudonyms)) {
+    throw new DeidPolicyError(`Unknown pseudonym mode; known: ${PSEUDONYM_MODES.join(", ")}`);
+  }
+  const hashed = config.pseudonyms === "hash" ? hashLookup(config.key) : undefined;
+  const pixelRules = config.pixelRules && validatePixelRules(config.pixelRules, "pixel rules");
   return {
     config,
     profile: { id: profile.id, edition: profile.edition, options: profile.options },
-    start(): FileJob {
-      const stage = new DeidentifyStage({ policy, key: config.key, claim, cleanCodes, uids });
+    start(options?: StartOptions): FileJob {
+      const pseudonyms = options?.pseudonyms ?? hashed;
+      if (config.pseudonyms === "sequential" && !pseudonyms) {
+        throw new TypeError("Sequential pseudonyms need a lookup per file: start({ pseudonyms })");
+      }
+      const trail = options?.audit ? new AuditTrail() : undefined;
+      const uidStage = options?.audit ? new AuditUidStage() : undefined;
+      const guard = new PixelGuard({ rules: pixelRules, allowBurnedIn: config.allowBurnedIn });
+      const stage = new DeidentifyStage({
+        headerCheck: (claim, note) => guard.check(claim, note),
+        policy,
+        key: config.key,
+        claim,
+        cleanCodes,
+        uids,
+        audit: trail,
+        pseudonyms,
+      });
       return {
-        pipeline: new DicomPipeline([stage]),
-        report: () => stage.report.build(),
+        pipeline: new DicomPipeline([
+          guard.probe,
+          ...(uidStage ? [uidStage, stage] : [stage]),
+          ...(pixelRules?.length ? [guard.stage] : []),
+        ]),
+        audit: () => {
+          if (!trail) throw new TypeError("No audit: start the job with { audit: true }");
+          return trail.build(uidStage!.result());
+        },
+        report: (options) => {
+          const pixels = guard.outcome();
+          return { ...stage.report.build(options?.tags ?? true), ...(pixels ? { pixels } : {}) };
+        },
         wasRemoved: (text) => stage.wasRemoved(text),
       };
     },
@@ -119,6 +187,7 @@ function identityClaim(
   if (profile.options.length) method.push(`options: ${profile.options.join(" ")}`);
   if (config.rules?.length) method.push(`${config.rules.length} user rule(s)`);
   if (config.keepPrivateTags) method.push("private attributes kept");
+  if (config.pseudonyms) method.push(`pseudonyms: ${config.pseudonyms}`);
   if (!full) method.push("direct identifiers only");
   const codes = profile.codes().filter((c) => removed || c.value !== "113100");
   return { removed, method, codes };

@@ -3,6 +3,7 @@
  * synchronous event stage for the streaming codec.
  */
 export { type Action, ACTION_NAMES, type ActionName } from "./actions.ts";
+export { type AuditAction, type FileAudit, MAX_AUDIT_ACTIONS } from "./audit.ts";
 export {
   createDeidentifier,
   type DeidConfig,
@@ -10,6 +11,7 @@ export {
   type FileJob,
   type FileReport,
   MINIMAL_PROFILE,
+  type StartOptions,
 } from "./engine.ts";
 export { DeidPolicyError, DeidSkipError, DeidValueError } from "./errors.ts";
 export { minimalRows } from "./minimal.ts";
@@ -23,3 +25,12 @@ export {
 export { parseRuleArgs, parseRulesDictionary, type UserRule } from "./rules.ts";
 export { parseTagSpec } from "./tag_spec.ts";
 export { keyFingerprint, mapUid } from "./uid.ts";
+export {
+  HELD_BACK_REASONS,
+  isHeldBackReason,
+  OFTEN_BURNED_IN_MODALITIES,
+  OFTEN_BURNED_IN_SOP_CLASSES,
+} from "./burned_in.ts";
+export type { PixelOutcome } from "./pixel_clean.ts";
+export { parsePixelRules, type PixelRule, validatePixelRules } from "./pixel_rules.ts";
+export type { PseudonymLookup, PseudonymMode } from "../pseudonyms/attributes.ts";

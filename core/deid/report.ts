@@ -8,6 +8,20 @@ import type { FileReport } from "./engine.ts";
  */
 export const MAX_REPORT_TAGS = 10_000;
 
+/** Tag text and keyword per tag seen: a run formats the same few hundred tags for every file. */
+const NAMES = new Map<Tag, { tag: string; keyword?: string }>();
+const MAX_NAMES = 100_000;
+
+function namesOf(tag: Tag): { tag: string; keyword?: string } {
+  let names = NAMES.get(tag);
+  if (!names) {
+    const keyword = keywordOf(tag);
+    names = { tag: formatTag(tag), ...(keyword ? { keyword } : {}) };
+    if (NAMES.size < MAX_NAMES) NAMES.set(tag, names);
+  }
+  return names;
+}
+
 /** Collects the PHI-free per-file summary: counts of actions per tag, never a value. */
 export class ReportBuilder {
   /** Counts per tag, then per action: numbers and short strings only on the hot path. */
@@ -38,13 +52,13 @@ export class ReportBuilder {
     if (!this.notes.includes(text)) this.notes.push(text);
   }
 
-  /** The finished report. */
-  build(): FileReport {
+  /** The finished report; without `withTags`, `tags` is empty. */
+  build(withTags = true): FileReport {
     const tags: { tag: string; keyword?: string; action: string; count: number }[] = [];
-    for (const tag of [...this.#counts.keys()].sort((a, b) => a - b)) {
-      const keyword = keywordOf(tag);
+    for (const tag of withTags ? [...this.#counts.keys()].sort((a, b) => a - b) : []) {
+      const names = namesOf(tag);
       for (const [action, count] of [...this.#counts.get(tag)!].sort()) {
-        tags.push({ tag: formatTag(tag), ...(keyword ? { keyword } : {}), action, count });
+        tags.push({ ...names, action, count });
       }
     }
     return {

@@ -129,13 +129,26 @@ export function encodeExplicitLe(tag: Tag, vr: Vr, bytes: Uint8Array): Uint8Arra
 
 /** A UID as bytes, padded with one NUL to even length. */
 export function padUid(uid: string): Uint8Array {
-  const text = uid.length % 2 ? uid + "\0" : uid;
-  return new TextEncoder().encode(text);
+  return encodeShort(uid.length % 2 ? uid + "\0" : uid);
 }
 
 /** Text as bytes, padded with one space to even length. */
 export function padText(text: string): Uint8Array {
-  return new TextEncoder().encode(text.length % 2 ? text + " " : text);
+  return encodeShort(text.length % 2 ? text + " " : text);
+}
+
+const UTF8 = new TextEncoder();
+
+/** UTF-8 bytes of `text`; a plain loop for short ASCII (UIDs, dummies), cheaper than the op. */
+function encodeShort(text: string): Uint8Array {
+  if (text.length > 256) return UTF8.encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return UTF8.encode(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Joins byte arrays. */

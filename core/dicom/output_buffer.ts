@@ -1,7 +1,14 @@
 import { Deflate } from "fflate";
 
-/** Small writes are copied into a block of this size; big values pass by reference. */
+/** Small writes are copied into blocks of up to this size; big values pass by reference. */
 const BLOCK = 64 * 1024;
+/**
+ * The first block's size; each next one doubles up to {@link BLOCK}. A 12 KB slice then costs
+ * 4+8 KiB of zeroed memory instead of 64 KiB (thousands of small files made that allocation
+ * and its garbage collection a tenth of the run). The sizes do not depend on the input's
+ * chunking, so deflated output stays chunk-invariant.
+ */
+const FIRST_BLOCK = 4 * 1024;
 /** Writes at least this long are handed on as they are (Pixel Data chunks, long values). */
 const PASS_THROUGH = 4096;
 
@@ -16,7 +23,9 @@ export class OutputBuffer {
   /** Allocated on demand and handed over whole when flushed, so it is never copied again. */
   #block: Uint8Array | undefined;
   #used = 0;
+  #nextBlock = FIRST_BLOCK;
   #deflater: Deflate | undefined;
+  #deflatedBytes = 0;
   #written = 0;
 
   /** Bytes written so far (before deflation): where the next write lands in the file. */
@@ -28,6 +37,7 @@ export class OutputBuffer {
   startDeflate(): void {
     this.#flushBlock();
     this.#deflater = new Deflate({ level: 6 }, (data) => {
+      this.#deflatedBytes += data.length;
       if (data.length > 0) this.#out.push(data);
     });
   }
@@ -42,12 +52,12 @@ export class OutputBuffer {
     }
     let from = 0;
     while (from < bytes.length) {
-      const block = this.#block ??= new Uint8Array(BLOCK);
-      const n = Math.min(bytes.length - from, BLOCK - this.#used);
+      const block = this.#block ??= this.#newBlock();
+      const n = Math.min(bytes.length - from, block.length - this.#used);
       block.set(bytes.subarray(from, from + n), this.#used);
       this.#used += n;
       from += n;
-      if (this.#used === BLOCK) this.#flushBlock();
+      if (this.#used === block.length) this.#flushBlock();
     }
   }
 
@@ -57,8 +67,8 @@ export class OutputBuffer {
    */
   reserve(n: number): Uint8Array {
     this.#written += n;
-    if (this.#used + n > BLOCK) this.#flushBlock();
-    const block = this.#block ??= new Uint8Array(BLOCK);
+    if (this.#block && this.#used + n > this.#block.length) this.#flushBlock();
+    const block = this.#block ??= this.#newBlock();
     const room = block.subarray(this.#used, this.#used + n);
     this.#used += n;
     return room;
@@ -75,12 +85,22 @@ export class OutputBuffer {
   end(): Uint8Array[] {
     if (this.#deflater) {
       this.#deflater.push((this.#block ?? new Uint8Array(0)).subarray(0, this.#used), true);
+      // DICOM values and files have even lengths, and DIMSE peers (DCMTK) refuse an odd
+      // deflated stream: pad with one zero after the end of the DEFLATE stream, which
+      // inflaters ignore (the padding PS3.5 §7.1 asks of every value, applied to the stream).
+      if (this.#deflatedBytes % 2 === 1) this.#out.push(new Uint8Array(1));
       this.#block = undefined;
       this.#used = 0;
     } else {
       this.#flushBlock();
     }
     return this.take();
+  }
+
+  #newBlock(): Uint8Array {
+    const block = new Uint8Array(this.#nextBlock);
+    this.#nextBlock = Math.min(BLOCK, this.#nextBlock * 2);
+    return block;
   }
 
   #flushBlock(): void {

@@ -8,6 +8,8 @@ export interface BatchCounts {
   processing: number;
   done: number;
   rejected: number;
+  /** Not stored: burned-in annotation, or pixels a Clean Pixel Data rule could not clean. */
+  "held-back": number;
   failed: number;
 }
 
@@ -36,6 +38,7 @@ export interface BatchFileView {
 /** "4 done · 1 skipped · 0 failed" (+ "2 in progress" when any). */
 export function describeCounts(c: BatchCounts): string {
   const parts = [`${c.done} done`, `${c.rejected} skipped`, `${c.failed} failed`];
+  if (c["held-back"]) parts.splice(2, 0, `${c["held-back"]} held back`);
   if (c.processing) parts.push(`${c.processing} in progress`);
   return parts.join(" · ");
 }

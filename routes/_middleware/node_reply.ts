@@ -65,10 +65,11 @@ export function sendRefusal(
 }
 
 /**
+ * Drains an unfinished request body for a bounded time and size after its answer, then closes.
  * No `connection: close` header: with it Node would close right after the answer. Instead the
  * body is drained; a client that finishes within the limits keeps its connection.
  */
-function lingerThenClose(req: IncomingMessage): void {
+export function lingerThenClose(req: IncomingMessage): void {
   let drained = 0;
   const socket = req.socket;
   const close = () => socket.destroy();

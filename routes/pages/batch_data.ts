@@ -8,7 +8,7 @@ import type { ServerContext } from "../context.ts";
 
 /** Counts and sizes of one batch from its file records. */
 export function summarize(meta: BatchMeta, files: readonly BatchFile[]): BatchSummary {
-  const counts = { processing: 0, done: 0, rejected: 0, failed: 0 };
+  const counts = { processing: 0, done: 0, rejected: 0, "held-back": 0, failed: 0 };
   let bytesIn = 0;
   let bytesOut = 0;
   for (const f of files) {

@@ -6,15 +6,19 @@
 import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { CSRF_FIELD } from "../../core/auth/csrf.ts";
+import { ADMIN_ACCOUNT } from "../../core/auth/accounts.ts";
 
 /** The screens a signed-in user can switch between. */
-export type Screen = "anonymize" | "batches" | "status";
+export type Screen = "anonymize" | "batches" | "status" | "crosswalk";
 
 const NAV: readonly [Screen, string, string][] = [
   ["anonymize", "/", "Anonymize"],
   ["batches", "/batches", "Batches"],
   ["status", "/status", "Status"],
+  ["crosswalk", "/admin/crosswalk", "Crosswalk"],
 ];
+/** Screens shown to the admin account only (routes/crosswalk.tsx). */
+const ADMIN_SCREENS: readonly Screen[] = ["crosswalk"];
 
 /** What a page needs besides its body. */
 export interface PageOptions {
@@ -48,7 +52,9 @@ export function renderPage(opts: PageOptions, body: ComponentChildren): string {
           <a class="brand" href="/">DICOM anonymizer</a>
           {opts.session && (
             <nav aria-label="Main">
-              {NAV.map(([id, href, label]) => (
+              {NAV.filter(([id]) =>
+                opts.session?.account === ADMIN_ACCOUNT || !ADMIN_SCREENS.includes(id)
+              ).map(([id, href, label]) => (
                 <a key={id} href={href} aria-current={opts.current === id ? "page" : undefined}>
                   {label}
                 </a>

@@ -37,6 +37,8 @@ export const MESSAGE_TEMPLATES: readonly RegExp[] = [
   String.raw`Value too long to de-identify \(${N} bytes\)${WHERE}`,
   String
     .raw`DICOMDIR not anonymized \(not specified by the standard\): regenerate it from the outputs`,
+  String.raw`Held back: burned-in annotation: Burned In Annotation \(0028,0301\) is YES and no ` +
+  "Clean Pixel Data rule covers the file",
 ].map((t) => new RegExp(`^${t}$`));
 
 /** The characters any message may use (the brief's safe alphabet). */

@@ -40,7 +40,13 @@ Deno.test("GET /api/batches/:id/zip streams a study that phi_check finds clean",
     assert.equal(junk.status, 415);
     assert.equal((await junk.json()).file.status, "rejected");
     const status = await (await fetch(`${t.url}/api/batches/${id}`, { headers: AUTH })).json();
-    assert.deepEqual(status.counts, { processing: 0, done: 4, rejected: 1, failed: 0 });
+    assert.deepEqual(status.counts, {
+      processing: 0,
+      done: 4,
+      rejected: 1,
+      "held-back": 0,
+      failed: 0,
+    });
     assert.ok(!tree(t.dir).some((f) => f.endsWith("readme.txt")), "the non-DICOM upload is gone");
 
     const zipRes = await fetch(`${t.url}/api/batches/${id}/zip`, { headers: AUTH });

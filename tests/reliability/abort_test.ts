@@ -96,11 +96,14 @@ Deno.test("POST /api/anonymize and PUT /api/batches/:id/files/* free everything 
       "no temp file left",
       () => dataFiles(t.dir).every((f) => !f.startsWith("tmp/") && !f.includes("/.tmp/")),
     );
+    const kept = dataFiles(t.dir).filter((f) => !f.startsWith("deid.key"));
     assert.deepEqual(
-      dataFiles(t.dir).filter((f) => !f.startsWith("deid.key")),
+      kept.filter((f) => !f.startsWith(`batches/${id}/manifest/`)),
       [`batches/${id}/files/study/IM0001.dcm`],
       "only the complete upload is on disk",
     );
+    // …and one manifest record, the complete upload's: an aborted one leaves none.
+    assert.equal(kept.filter((f) => f.startsWith(`batches/${id}/manifest/`)).length, 1);
     const status = await (await fetch(`${t.url}/api/batches/${id}`, { headers: AUTH })).json();
     assert.deepEqual(status.files.map((f: { path: string }) => f.path), ["study/IM0001.dcm"]);
     // Nothing leaked: descriptors back to the baseline (sockets and temp files closed).
