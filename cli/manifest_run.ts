@@ -60,6 +60,7 @@ export class RunManifest {
           version: VERSION,
           profile: setup.deid.profile,
           keepPrivateTags: args.keepPrivateTags,
+          pseudonyms: args.pseudonyms,
           userRules: userRulesOf(setup.config.rules ?? []),
           keyId: setup.fingerprint,
           hashKeyId: hashKeyId(deriveHashKey(setup.config.key)),

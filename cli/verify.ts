@@ -70,6 +70,7 @@ async function run(args: VerifyArgs): Promise<number> {
       deidKey,
       phiStrings: phi?.strings,
       profile,
+      pseudonyms: args.pseudonyms,
       onProgress: (done, findings) => {
         if (!args.quiet && done % PROGRESS_EVERY === 0 && done < outputs.length) {
           console.error(`verify: ${done}/${outputs.length} files, ${findings} finding(s)`);

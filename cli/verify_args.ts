@@ -12,6 +12,8 @@ export interface VerifyArgs {
   phiList?: string;
   profile?: string;
   options: string[];
+  /** `--pseudonyms`: the run replaced the four identifiers with pseudonyms. */
+  pseudonyms: boolean;
   json: boolean;
   quiet: boolean;
   help: boolean;
@@ -32,6 +34,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
         "phi-list": { type: "string" },
         profile: { type: "string" },
         option: { type: "string", multiple: true },
+        pseudonyms: { type: "boolean" },
         json: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
@@ -50,6 +53,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     phiList: v["phi-list"],
     profile: v.profile,
     options: v.option ?? [],
+    pseudonyms: v.pseudonyms ?? false,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
     help: v.help ?? false,
@@ -61,8 +65,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
   if (!args.manifest && (args.publicKey || args.keyFile)) {
     throw new UsageError("--public-key and --key-file need --manifest");
   }
-  if (args.manifest && (args.profile || args.options.length)) {
-    throw new UsageError("--profile and --option come from the manifest header; drop them");
+  if (args.manifest && (args.profile || args.options.length || args.pseudonyms)) {
+    throw new UsageError(
+      "--profile, --option and --pseudonyms come from the manifest header; drop them",
+    );
   }
   return args;
 }
@@ -87,6 +93,8 @@ output folder (recursive), a .zip, or one file. Exit status: 0 nothing found, 1 
                         (default dicomfields_2023)
   --option ID           without a manifest, repeatable: a ps315-basic option
                         (${optionIds().slice(0, 3).join(", ")}, …)
+  --pseudonyms          without a manifest: the run used --pseudonyms, so PatientName,
+                        PatientID, AccessionNumber and StudyID hold pseudonyms at the top level
   --json                machine-readable result on stdout
   --quiet, -q           no progress or summary (findings still printed)
   --help, -h

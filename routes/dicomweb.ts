@@ -8,10 +8,9 @@
  * Node chunks, without the Web-stream bridge. Same authentication as the other APIs: a bearer
  * token, or a session with its CSRF header from the same origin.
  */
+import { authenticateRaw, headerOf } from "./_middleware/raw_auth.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Buffer } from "node:buffer";
-import { authenticate } from "../core/auth/authenticate.ts";
-import { CSRF_HEADER } from "../core/auth/csrf.ts";
 import type { BatchMeta } from "../core/batches/store.ts";
 import { StowIngest } from "../core/batches/stow.ts";
 import { storeInstancesResponse } from "../core/batches/stow_response.ts";
@@ -22,7 +21,6 @@ import { relatedParts } from "../core/net/multipart_parts.ts";
 import { readAhead } from "../core/net/read_ahead.ts";
 import { MultipartError } from "../core/net/multipart_related.ts";
 import type { ServerContext } from "./context.ts";
-import { authFailure } from "./_middleware/auth.ts";
 import { nodeClientFacts } from "./_middleware/client.ts";
 import { clientAborted, httpErrorOf } from "./_middleware/errors.ts";
 import { lingerThenClose, replyError, sendRefusal } from "./_middleware/node_reply.ts";
@@ -48,20 +46,8 @@ export function dicomwebHandler(ctx: ServerContext): RawHandler {
         allow: "POST",
       });
     }
-    const header = (name: string) => first(req.headers[name]);
-    const outcome = await authenticate({
-      method: "POST",
-      authorization: header("authorization"),
-      cookie: header("cookie"),
-      origin: header("origin"),
-      secFetchSite: header("sec-fetch-site"),
-      csrfToken: header(CSRF_HEADER),
-      selfOrigin: selfOrigin(nodeClientFacts(req, ctx.proxies)),
-    }, ctx);
-    if (!outcome.ok) {
-      const f = authFailure(outcome.reason);
-      return sendRefusal(req, res, f.status, f.body, f.headers);
-    }
+    if (!(await authenticateRaw(req, res, ctx))) return;
+    const header = (name: string) => headerOf(req, name);
     try {
       const type = parseMediaType(header("content-type"));
       const root = type?.params.get("type")?.toLowerCase();
@@ -163,8 +149,4 @@ function studyOf(segment: string): string {
     throw new RangeError("The Study Instance UID in the request path is not a valid UID");
   }
   return uid;
-}
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -50,5 +50,7 @@ export function uploadBody(
  * and size, so the connection can carry the next request (see node_reply.ts).
  */
 export function finishBody(incoming: (IncomingMessage & { rawBody?: Buffer }) | undefined): void {
-  if (incoming && incoming.rawBody === EMPTY && !incoming.readableEnded) lingerThenClose(incoming);
+  if (!incoming || incoming.rawBody !== EMPTY || incoming.readableEnded) return;
+  if (incoming.destroyed || incoming.socket?.destroyed) return; // the client went away
+  lingerThenClose(incoming);
 }

@@ -4,16 +4,12 @@
  * then each upload chunk goes through the synchronous pipeline and its output is written at
  * once, so the anonymized file flows back while the upload is still arriving.
  */
+import { authenticateRaw, headerOf } from "./_middleware/raw_auth.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate } from "../core/auth/authenticate.ts";
-import { CSRF_HEADER } from "../core/auth/csrf.ts";
 import { deidentifierFor, parseAnonymizeParams } from "../core/anonymize/params.ts";
 import type { FileJob } from "../core/deid/mod.ts";
 import { UploadTooLargeError } from "../core/limits/errors.ts";
-import { selfOrigin } from "../core/net/forwarded.ts";
 import type { ServerContext } from "./context.ts";
-import { authFailure } from "./_middleware/auth.ts";
-import { nodeClientFacts } from "./_middleware/client.ts";
 import { replyError, sendRefusal } from "./_middleware/node_reply.ts";
 import { annotate } from "./_middleware/request_log.ts";
 import { anonymizeZip } from "./stream_zip.ts";
@@ -38,20 +34,8 @@ export function anonymizeHandler(ctx: ServerContext): RawHandler {
     if (req.method !== "POST") {
       return sendRefusal(req, res, 405, { error: "Use POST" }, { allow: "POST" });
     }
-    const header = (name: string) => first(req.headers[name]);
-    const outcome = await authenticate({
-      method: "POST",
-      authorization: header("authorization"),
-      cookie: header("cookie"),
-      origin: header("origin"),
-      secFetchSite: header("sec-fetch-site"),
-      csrfToken: header(CSRF_HEADER),
-      selfOrigin: selfOrigin(nodeClientFacts(req, ctx.proxies)),
-    }, ctx);
-    if (!outcome.ok) {
-      const f = authFailure(outcome.reason);
-      return sendRefusal(req, res, f.status, f.body, f.headers);
-    }
+    if (!(await authenticateRaw(req, res, ctx))) return;
+    const header = (name: string) => headerOf(req, name);
     try {
       const query = new URL(req.url ?? "/", "http://x").searchParams;
       const params = parseAnonymizeParams(query);
@@ -148,8 +132,4 @@ function pumpDicom(
     if (ahead.ended) onEnd();
     else if (!waiting) req.resume();
   });
-}
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

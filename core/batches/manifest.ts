@@ -81,6 +81,7 @@ export class BatchManifests {
       version,
       profile: deid.profile,
       keepPrivateTags: params.keepPrivateTags ?? false,
+      pseudonyms: params.pseudonyms,
       userRules: userRulesOf(params.rules ?? []),
       keyId: keyFingerprint(this.#o.deidKey),
       hashKeyId: hashKeyId(this.#hashKey),

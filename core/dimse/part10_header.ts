@@ -3,6 +3,7 @@
  * Instance UIDs, transfer syntax, and where the dataset starts. The outputs of this program
  * always have a preamble, `DICM` and a File Meta group headed by its group length.
  */
+import { hasLongLength, isVr } from "../dicom/vr.ts";
 import { trimPadding } from "../dicom/transfer_syntax.ts";
 
 /** The File Meta facts of one file. */
@@ -15,22 +16,6 @@ export interface Part10Header {
 }
 
 const MAX_META = 64 * 1024;
-// VRs with a 4-byte length in Explicit VR (PS3.5 §7.1.2).
-const LONG = new Set([
-  "OB",
-  "OD",
-  "OF",
-  "OL",
-  "OV",
-  "OW",
-  "SQ",
-  "SV",
-  "UC",
-  "UN",
-  "UR",
-  "UT",
-  "UV",
-]);
 
 /** Reads the File Meta of an open file; throws TypeError when it is not Part 10. */
 export async function readPart10Header(file: Deno.FsFile): Promise<Part10Header> {
@@ -49,7 +34,7 @@ export async function readPart10Header(file: Deno.FsFile): Promise<Part10Header>
   while (at + 8 <= meta.length) {
     const element = m.getUint16(at + 2, true);
     const vr = String.fromCharCode(meta[at + 4], meta[at + 5]);
-    const long = LONG.has(vr);
+    const long = isVr(vr) && hasLongLength(vr); // PS3.5 §7.1.2
     const len = long ? m.getUint32(at + 8, true) : m.getUint16(at + 6, true);
     const start = at + (long ? 12 : 8);
     if (start + len > meta.length) throw new TypeError("File Meta element overruns its group");

@@ -23,6 +23,8 @@ export interface HeaderInfo {
     readonly options: readonly string[];
   };
   readonly keepPrivateTags: boolean;
+  /** `--pseudonyms` mode, when the four identifiers got pseudonyms instead of the profile's action. */
+  readonly pseudonyms?: string;
   /** Tag pattern and action name of each user rule; arguments (maybe values) never. */
   readonly userRules: readonly { readonly tag: string; readonly action: string }[];
   /** Fingerprint of the de-identification key (as `--report` prints it). */
@@ -63,6 +65,7 @@ export function headerBody(h: HeaderInfo): Record<string, unknown> {
     version: h.version,
     profile: { id: h.profile.id, edition: h.profile.edition, options: [...h.profile.options] },
     keepPrivateTags: h.keepPrivateTags,
+    pseudonyms: h.pseudonyms ?? null,
     userRules: h.userRules.map((r) => ({ tag: r.tag, action: r.action })),
     keyId: h.keyId,
     hashKeyId: h.hashKeyId,

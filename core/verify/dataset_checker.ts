@@ -22,6 +22,11 @@ export interface CheckConfig {
   readonly rows: (tag: Tag) => RowCode | undefined;
   readonly privatePolicy: PrivatePolicy;
   readonly claim: ClaimExpectation;
+  /**
+   * Top-level tags that hold pseudonyms instead of the profile's action (`--pseudonyms`): their
+   * rows are not applied there (their values are checked by `--phi-list` like any other).
+   */
+  readonly pseudonymTags?: ReadonlySet<Tag>;
   /** Present when the input UIDs' hashes are known (manifest and key). */
   readonly uids?: UidCheck;
 }
@@ -184,6 +189,7 @@ export class DatasetChecker {
       return undefined;
     }
     if (policy.exempt(tag)) return undefined;
+    if (this.#levels.atTop && this.#config.pseudonymTags?.has(tag)) return undefined;
     if (this.#levels.atTop && (tag === IDENTITY_REMOVED || tag === METHOD_CODES)) return undefined;
     return this.#config.rows(tag) ?? null;
   }

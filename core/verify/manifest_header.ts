@@ -5,6 +5,8 @@ export interface ManifestHeader {
   readonly profileId?: string;
   readonly options: readonly string[];
   readonly keepPrivateTags: boolean;
+  /** `--pseudonyms` mode of the run, when the header names one. */
+  readonly pseudonyms?: string;
   /** Tag pattern and action name of each user rule, in order. */
   readonly userRules: readonly { readonly tag: string; readonly action: string }[];
   /** Fingerprint of the de-identification key. */
@@ -58,6 +60,7 @@ export function readHeader(
     profileId,
     options,
     keepPrivateTags: r.keepPrivateTags === true,
+    ...(typeof r.pseudonyms === "string" ? { pseudonyms: r.pseudonyms } : {}),
     userRules,
     keyId: typeof r.keyId === "string" ? r.keyId : undefined,
     hashKeyId: typeof r.hashKeyId === "string" ? r.hashKeyId : undefined,

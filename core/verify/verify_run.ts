@@ -21,6 +21,18 @@ export interface OutputSource {
   open(): AsyncIterable<Uint8Array>;
 }
 
+/**
+ * PatientName, PatientID, AccessionNumber, StudyID: the attributes `anonymize --pseudonyms`
+ * replaces at the top level (README, "Pseudonyms"). Written here, not imported, to keep verify
+ * apart from the engine.
+ */
+const PSEUDONYM_TAGS: ReadonlySet<number> = new Set([
+  0x00100010,
+  0x00100020,
+  0x00080050,
+  0x00200010,
+]);
+
 /** Everything a verify run is given. */
 export interface VerifyRequest {
   readonly outputs: readonly OutputSource[];
@@ -34,6 +46,8 @@ export interface VerifyRequest {
   readonly phiStrings?: readonly string[];
   /** Used when there is no manifest (`--profile`, `--option`). */
   readonly profile: ProfileChoice;
+  /** `--pseudonyms`: the run gave the four identifiers pseudonyms (a manifest says so itself). */
+  readonly pseudonyms?: boolean;
   /** Called after each output with the count done so far. */
   readonly onProgress?: (done: number, findings: number) => void;
 }
@@ -59,6 +73,7 @@ export async function verifyOutputs(req: VerifyRequest): Promise<VerifyResult> {
   let profile = req.profile;
   let rules: { match?: TagMatch; action: string }[] = [];
   let keepPrivateTags = false;
+  let pseudonyms = req.pseudonyms ?? false;
   if (req.manifest) {
     const name = req.manifest.name;
     manifest = await readManifest(name, req.manifest.open(), add);
@@ -75,6 +90,7 @@ export async function verifyOutputs(req: VerifyRequest): Promise<VerifyResult> {
         notes.push(`attributes checked against ${profile.id}: the header's profile is unknown`);
       }
       keepPrivateTags = header.keepPrivateTags;
+      pseudonyms ||= header.pseudonyms !== undefined;
       rules = header.userRules.map((r) => ({ match: parseTagMatch(r.tag), action: r.action }));
       if (rules.some((r) => !r.match)) {
         add({ file: name, offset: 1, check: "manifest-format", message: "unreadable rule tag" });
@@ -101,6 +117,7 @@ export async function verifyOutputs(req: VerifyRequest): Promise<VerifyResult> {
     },
     claim: expectedClaim(profile, keepPrivateTags, rules.map((r) => r.action)),
     uids: hashKey && manifest ? uidCheck(hashKey, manifest.inputUids) : undefined,
+    pseudonymTags: pseudonyms ? PSEUDONYM_TAGS : undefined,
   };
   const phi = phiPatterns(req.phiStrings ?? []);
   const seen = new Set<string>();

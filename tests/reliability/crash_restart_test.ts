@@ -116,10 +116,13 @@ Deno.test("startServer() after a SIGKILL mid-upload keeps sessions and counters,
     const zip = await fetch(`${url}/api/batches/${batch}/zip`, { headers: BEARER });
     const names = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer())));
     assert.deepEqual(names, ["s/IM0001.dcm"]);
+    const kept = dataFiles(data).filter((f) => f.startsWith("batches/"));
     assert.deepEqual(
-      dataFiles(data).filter((f) => f.startsWith("batches/")),
+      kept.filter((f) => !f.startsWith(`batches/${batch}/manifest/`)),
       [`batches/${batch}/files/s/IM0001.dcm`],
     );
+    // One manifest record, the finished file's: the killed upload left none.
+    assert.equal(kept.filter((f) => f.startsWith(`batches/${batch}/manifest/`)).length, 1);
     assert.equal(await server.stop(), 0);
     server = undefined;
   } finally {
