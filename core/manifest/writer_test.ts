@@ -82,6 +82,7 @@ Deno.test("ManifestWriter() writes a chained manifest whose Ed25519 signature ve
       "version",
       "profile",
       "keepPrivateTags",
+      "pseudonyms",
       "userRules",
       "keyId",
       "hashKeyId",
