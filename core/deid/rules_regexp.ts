@@ -106,7 +106,21 @@ export function compileRegexp(find: string, replace: string): (value: string) =>
     });
 }
 
+/**
+ * Compiled rules by pattern and template: a run has a handful of regexp rules and applies them
+ * to thousands of elements, which compiled each pattern (and probed its groups) every time.
+ */
+const COMPILED = new Map<string, (value: string) => string>();
+const MAX_COMPILED = 1024;
+
 /** Replaces every match of `find` in `value` by the Python-style template `replace`. */
 export function applyRegexp(value: string, find: string, replace: string): string {
-  return compileRegexp(find, replace)(value);
+  const key = JSON.stringify([find, replace]);
+  let fn = COMPILED.get(key);
+  if (!fn) {
+    fn = compileRegexp(find, replace);
+    if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
+    COMPILED.set(key, fn);
+  }
+  return fn(value);
 }

@@ -57,3 +57,10 @@ Deno.test("compileRegexp() accepts a 1,000-character pattern and reuses it", () 
   assert.equal(f("a".repeat(1000)), "b");
   assert.equal(f("a".repeat(2000)), "bb");
 });
+
+Deno.test("applyRegexp() reuses a compiled rule and keeps rules with NUL-joined look-alikes apart", () => {
+  assert.equal(applyRegexp("2024-01-02", "(\\d+)-", "\\1/"), "2024/01/02");
+  assert.equal(applyRegexp("2025-03-04", "(\\d+)-", "\\1/"), "2025/03/04");
+  assert.equal(applyRegexp("a\0b", "a", "\0b"), "\0b\0b");
+  assert.equal(applyRegexp("a\0b", "a\0", "b"), "bb");
+});

@@ -5,6 +5,7 @@
  * Frame have one fragment per frame (§A.4.2, §A.4.11) and JPEG-family codestreams run until a
  * fragment starts with a new start-of-image marker (what pydicom and dcmjs do as well).
  */
+import { concat } from "../dicom/file_meta.ts";
 import { PreviewUnavailableError } from "./errors.ts";
 import { DEFLATED_IMAGE_FRAME, RLE_LOSSLESS } from "./transfer_syntaxes.ts";
 
@@ -119,15 +120,4 @@ export class FirstFragments {
 /** A JPEG/JPEG-LS SOI (FFD8), JPEG 2000/HTJ2K SOC (FF4F) or JPEG XL (FF0A) marker. */
 function startsImage(b: Uint8Array): boolean {
   return b[0] === 0xff && (b[1] === 0xd8 || b[1] === 0x4f || b[1] === 0x0a);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
