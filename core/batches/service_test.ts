@@ -112,6 +112,11 @@ Deno.test("BatchService.sweep() removes expired batches and their files (injecte
     assert.equal(await s.sweep(), 1);
     assert.deepEqual(await s.disk.ids(), [young.id]);
     assert.deepEqual((await s.store.all()).map((b) => b.id), [young.id]);
-    const left = listTree(join(dir, "batches")).filter((f) => !f.includes("/manifest/"));
-    assert.deepEqual(left, [`${young.id}/files/y.dcm`]);
+    const left = listTree(join(dir, "batches"));
+    assert.deepEqual(left.filter((f) => !f.includes("/manifest/")), [`${young.id}/files/y.dcm`]);
+    // The young batch's manifest record stays; nothing of the expired batch does.
+    assert.deepEqual(
+      left.filter((f) => f.includes("/manifest/")).map((f) => f.split("/")[0]),
+      [young.id],
+    );
   }));
