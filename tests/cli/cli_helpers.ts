@@ -86,3 +86,35 @@ export async function placeCorpus(dir: string, files: Record<string, string>): P
     await Deno.copyFile(join(CORPUS, name), join(dir, rel));
   }
 }
+
+/**
+ * Starts `main.ts anonymize ARGS…` (with the test key), waits until a partial output in `out`
+ * holds data, then sends `signal`. Resolves when the process has ended; `sent` is false when the
+ * run finished before that moment came (within `timeoutMs`).
+ */
+export async function signalMidRun(
+  args: string[],
+  out: string,
+  signal: Deno.Signal,
+  timeoutMs = 20_000,
+): Promise<{ sent: boolean; status: Deno.CommandStatus }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", "anonymize", ...args],
+    cwd: ROOT,
+    env: { DEID_KEY: TEST_KEY_HEX },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const deadline = performance.now() + timeoutMs;
+  let sent = false;
+  while (!sent && performance.now() < deadline) {
+    for (const e of Deno.readDirSync(out)) {
+      if (e.name.includes(".partial-") && Deno.statSync(join(out, e.name)).size > 0) {
+        child.kill(signal);
+        sent = true;
+      }
+    }
+    if (!sent) await new Promise((r) => setTimeout(r, 1));
+  }
+  return { sent, status: await child.status };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { listTree, makeStudy, ROOT, TEST_KEY_HEX, withTempDir } from "./cli_helpers.ts";
+import { listTree, makeStudy, signalMidRun, withTempDir } from "./cli_helpers.ts";
 
 /**
  * Starts the CLI on a big file, waits until its partial output holds data, then sends `signal`.
@@ -8,25 +8,7 @@ import { listTree, makeStudy, ROOT, TEST_KEY_HEX, withTempDir } from "./cli_help
  */
 async function interrupt(input: string, out: string, signal: Deno.Signal) {
   await Deno.mkdir(out);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", "anonymize", input, out, "-q"],
-    cwd: ROOT,
-    env: { DEID_KEY: TEST_KEY_HEX },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const deadline = performance.now() + 20_000;
-  let sent = false;
-  while (!sent && performance.now() < deadline) {
-    for (const e of Deno.readDirSync(out)) {
-      if (e.name.includes(".partial-") && Deno.statSync(join(out, e.name)).size > 0) {
-        child.kill(signal);
-        sent = true;
-      }
-    }
-    if (!sent) await new Promise((r) => setTimeout(r, 1));
-  }
-  const status = await child.status;
+  const { sent, status } = await signalMidRun([input, out, "-q"], out, signal);
   return { sent, status, left: await listTree(out) };
 }
 

@@ -1,15 +1,7 @@
 /** `anonymize --manifest` over a run's life: dry run, an existing manifest, a killed run. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  CORPUS,
-  listTree,
-  makeStudy,
-  ROOT,
-  runCli,
-  TEST_KEY_HEX,
-  withTempDir,
-} from "./cli_helpers.ts";
+import { CORPUS, listTree, makeStudy, runCli, signalMidRun, withTempDir } from "./cli_helpers.ts";
 import { checkManifest } from "../support/audit_manifest.ts";
 
 Deno.test("anonymize --manifest: a dry run writes none; an existing one is refused (exit 2)", async () => {
@@ -57,37 +49,9 @@ Deno.test("anonymize --manifest killed mid-run leaves no manifest under its fina
       const out = join(dir, `out-${signal}`), manifests = join(dir, `m-${signal}`);
       await Deno.mkdir(out);
       await Deno.mkdir(manifests);
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "main.ts",
-          "anonymize",
-          join(study, big),
-          out,
-          "-q",
-          "--manifest",
-          join(manifests, "m.jsonl"),
-          "--signing-key",
-          join(dir, "sign.pem"),
-        ],
-        cwd: ROOT,
-        env: { DEID_KEY: TEST_KEY_HEX },
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      const deadline = performance.now() + 30_000;
-      let sent = false;
-      while (!sent && performance.now() < deadline) {
-        for (const e of Deno.readDirSync(out)) {
-          if (e.name.includes(".partial-") && Deno.statSync(join(out, e.name)).size > 0) {
-            child.kill(signal);
-            sent = true;
-          }
-        }
-        if (!sent) await new Promise((r) => setTimeout(r, 1));
-      }
-      await child.status;
+      const args = [join(study, big), out, "-q", "--manifest", join(manifests, "m.jsonl")];
+      args.push("--signing-key", join(dir, "sign.pem"));
+      const { sent } = await signalMidRun(args, out, signal, 30_000);
       assert.ok(sent, "the run finished before it could be stopped");
       const left = await listTree(manifests);
       assert.ok(!left.includes("m.jsonl"), `${signal}: a manifest under its final name`);
