@@ -103,6 +103,14 @@ export interface DeidentifyStageOptions {
    * may throw (a file held back, e.g. burned-in annotation) or return the claim to make.
    */
   readonly headerCheck?: (claim: IdentityClaim, note: (text: string) => void) => IdentityClaim;
+  /**
+   * Sees each input event the header holds, in order, up to and including the one that ends
+   * it (then `end()` if the input ended first): what `headerCheck` decides on. Fed from here,
+   * not from a stage of its own ahead of this one, so it has seen exactly the held header
+   * however the input is chunked (a stage ahead sees a whole push first: fuzzing found a
+   * dataset out of tag order cleaned when pushed whole and not when pushed in pieces).
+   */
+  readonly headerObserver?: { observe(ev: DicomEvent): void; end(): void };
 }
 
 /**
@@ -132,6 +140,7 @@ export class DeidentifyStage implements DicomEventStage {
   readonly #removed = new RemovedValues();
   readonly #cleanCodes?: DeidentifyStageOptions["cleanCodes"];
   readonly #headerCheck?: DeidentifyStageOptions["headerCheck"];
+  readonly #headerObserver?: DeidentifyStageOptions["headerObserver"];
   readonly #audit?: AuditTrail;
   readonly #pseudonyms?: PseudonymLookup;
 
@@ -142,6 +151,7 @@ export class DeidentifyStage implements DicomEventStage {
     this.#claim = options.claim;
     this.#cleanCodes = options.cleanCodes;
     this.#headerCheck = options.headerCheck;
+    this.#headerObserver = options.headerObserver;
     this.#audit = options.audit;
     this.#pseudonyms = options.pseudonyms;
   }
@@ -154,6 +164,7 @@ export class DeidentifyStage implements DicomEventStage {
   push(events: DicomEvent[]): DicomEvent[] {
     for (const ev of events) {
       if (this.#holdback.holding) {
+        this.#headerObserver?.observe(ev);
         const held = this.#holdback.add(ev);
         if (held) this.#startOutput(held);
         continue;
@@ -184,7 +195,10 @@ export class DeidentifyStage implements DicomEventStage {
   }
 
   finish(): DicomEvent[] {
-    if (this.#holdback.holding) this.#startOutput(this.#holdback.release());
+    if (this.#holdback.holding) {
+      this.#headerObserver?.end();
+      this.#startOutput(this.#holdback.release());
+    }
     if (!this.#inMeta) {
       this.#flushPrivate(0);
       this.#insertOwn(0xffffffff);

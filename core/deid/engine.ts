@@ -147,6 +147,7 @@ export function createDeidentifier(config: DeidConfig): Deidentifier {
       const guard = new PixelGuard({ rules: pixelRules, allowBurnedIn: config.allowBurnedIn });
       const stage = new DeidentifyStage({
         headerCheck: (claim, note) => guard.check(claim, note),
+        headerObserver: guard.probe,
         policy,
         key: config.key,
         claim,
@@ -157,7 +158,6 @@ export function createDeidentifier(config: DeidConfig): Deidentifier {
       });
       return {
         pipeline: new DicomPipeline([
-          guard.probe,
           ...(uidStage ? [uidStage, stage] : [stage]),
           ...(pixelRules?.length ? [guard.stage] : []),
         ]),

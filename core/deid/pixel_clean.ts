@@ -31,6 +31,8 @@ export class PixelGuard {
   readonly stage: PixelCleanStage;
   readonly #policy: PixelPolicy;
   #verdict: PixelVerdict | undefined;
+  /** The header ended before any Pixel Data: no rule could be matched against it. */
+  #decidedBlind = false;
 
   constructor(policy: PixelPolicy) {
     this.#policy = policy;
@@ -43,6 +45,7 @@ export class PixelGuard {
    */
   check(claim: IdentityClaim, note: (text: string) => void): IdentityClaim {
     const verdict = this.#verdict = decidePixels(this.probe.facts, this.#policy);
+    this.#decidedBlind = this.probe.facts.pixelData === undefined;
     switch (verdict.action) {
       case "hold":
         throw new DeidSkipError(verdict.reason, verdict.message);
@@ -87,6 +90,15 @@ export class PixelGuard {
 
   #blanker(): PixelBlanker | undefined {
     const verdict = this.#verdict;
+    if (verdict?.action !== "clean" && this.#decidedBlind) {
+      // A damaged header (a tag out of order ended it early): rules were matched without
+      // Pixel Data. Writing these pixels unchecked could leak burned-in text.
+      throw new DeidSkipError(
+        "pixel-layout",
+        "Held back: Pixel Data (7FE0,0010) follows the end of the header (tags out of order): " +
+          "Clean Pixel Data rules could not be matched",
+      );
+    }
     if (verdict?.action !== "clean") return undefined;
     const rule = this.#policy.rules![verdict.rule];
     return new PixelBlanker(verdict.layout, this.probe.facts.columns!, rule.rectangles);
@@ -120,8 +132,11 @@ export class PixelCleanStage implements DicomEventStage {
           this.#offset += ev.bytes.length;
           if (ev.last) this.#blanker = undefined;
           break;
-        case "sequenceStart":
         case "pixelSequenceStart":
+          if (this.#depth === 0 && ev.tag === PIXEL_DATA) this.#makeBlanker(); // may refuse
+          this.#depth++;
+          break;
+        case "sequenceStart":
           this.#depth++;
           break;
         case "sequenceEnd":

@@ -140,3 +140,29 @@ Deno.test("PixelCleanStage() blanks every frame the value holds when (0028,0008)
   const want = expectedPixels({ ...spec, frames: 2 }, pixels, rects);
   assert.deepEqual(got, want);
 });
+
+Deno.test("PixelGuard holds back a file whose header ends before Pixel Data, at every chunking", () => {
+  const spec: ImageSpec = { rows: 8, columns: 8, bitsAllocated: 8 };
+  const image = buildImage(spec, pattern(pixelBytes(spec)));
+  // An element of group 7FE1 before (0008,0060): out of tag order, it ends the held header
+  // (the first top-level tag at or past Pixel Data) before Modality, Rows or Columns are seen.
+  const at = image.findIndex((_, i) =>
+    image[i] === 0x08 && image[i + 1] === 0 && image[i + 2] === 0x60 && image[i + 3] === 0 &&
+    image[i + 4] === 0x43 && image[i + 5] === 0x53
+  );
+  assert.ok(at > 0);
+  const stray = Uint8Array.of(0xe1, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 2, 0, 0, 0, 1, 2);
+  const input = concat([image.subarray(0, at), stray, image.subarray(at)]);
+  const rules: PixelRule[] = [{ match: { Modality: "OT" }, rectangles: [[0, 0, 8, 8]] }];
+  for (const size of SIZES) {
+    assert.throws(
+      () => run(input, rules, size),
+      (err: Error) =>
+        err.name === "DeidSkipError" && /follows the end of the header/.test(err.message),
+      `chunk ${size}`,
+    );
+  }
+  // Without rules nothing is to be cleaned: the file is written, the same at every chunking.
+  const plain = SIZES.map((size) => run(input, [], size));
+  for (const out of plain) assert.deepEqual(out, plain[0]);
+});

@@ -3,7 +3,6 @@ import type { DicomEvent } from "../dicom/events.ts";
 import { concat } from "../dicom/file_meta.ts";
 import { PIXEL_DATA, type Tag } from "../dicom/tag.ts";
 import { trimPadding } from "../dicom/transfer_syntax.ts";
-import type { DicomEventStage } from "../dicom/streams.ts";
 import type { Vr } from "../dicom/vr.ts";
 
 /** Burned In Annotation (0028,0301), PS3.3 §C.7.6.1.1.7. */
@@ -65,26 +64,25 @@ export interface PixelFacts extends PixelTexts, PixelNumbers {
 }
 
 /**
- * A pass-through stage placed before the de-identification stage: it records, from the
- * original events, the top-level attributes that decide the burned-in guard and the Clean
- * Pixel Data rules (values that a profile or user rule may change later in the pipeline).
- * Holds nothing but a few short values.
+ * Records, from the original events of the held header (the de-identification stage feeds it
+ * as `headerObserver`), the top-level attributes that decide the burned-in guard and the Clean
+ * Pixel Data rules — before a profile or user rule changes them. Holds a few short values.
  */
-export class PixelFactsProbe implements DicomEventStage {
+export class PixelFactsProbe {
   readonly facts: PixelFacts = { littleEndian: true, complete: false };
   #depth = 0;
   #inMeta = true;
   #charsets: string[] = [];
   #capture: { tag: Tag; vr: Vr; parts: Uint8Array[] } | undefined;
 
-  push(events: DicomEvent[]): DicomEvent[] {
-    for (const ev of events) this.#observe(ev);
-    return events;
+  /** One more event of the header, in stream order. */
+  observe(ev: DicomEvent): void {
+    this.#observe(ev);
   }
 
-  finish(): DicomEvent[] {
+  /** The input ended while the header was still held: every fact is final. */
+  end(): void {
     this.facts.complete = true;
-    return [];
   }
 
   #observe(ev: DicomEvent): void {

@@ -139,6 +139,14 @@ export class DicomParser {
     return this.#take();
   }
 
+  /**
+   * After `push()` or `finish()` threw: the events decoded before the error, which the failed
+   * call did not return (see DicomPipeline). Empty otherwise.
+   */
+  takePending(): DicomEvent[] {
+    return this.#take();
+  }
+
   #take(): DicomEvent[] {
     const out = this.#out;
     this.#out = [];

@@ -80,12 +80,29 @@ export class DicomPipeline {
 
   /** Feeds input bytes; returns output bytes ready so far. */
   push(chunk: Uint8Array): Uint8Array[] {
-    return this.#encode(this.#parser.push(chunk), false);
+    return this.#encode(this.#parsed(() => this.#parser.push(chunk)), false);
   }
 
   /** Ends the input; returns the remaining output or throws a DicomParseError. */
   finish(): Uint8Array[] {
-    return this.#encode(this.#parser.finish(), true);
+    return this.#encode(this.#parsed(() => this.#parser.finish()), true);
+  }
+
+  /**
+   * The parser's events, or its error after the stages have seen the events decoded before it.
+   * Otherwise which error a run ends with would depend on chunking: a stage that refuses a file
+   * at the end of its header (burned-in text, a DICOMDIR) saw that header when it came in an
+   * earlier chunk, but not when the same bytes came in one push with a broken value further on
+   * (fuzzing). Now the first error in stream order wins either way.
+   */
+  #parsed(parse: () => DicomEvent[]): DicomEvent[] {
+    try {
+      return parse();
+    } catch (err) {
+      const before = this.#parser.takePending();
+      if (before.length > 0) this.#encode(before, false); // its output is dropped: the run fails
+      throw err;
+    }
   }
 
   #encode(events: DicomEvent[], final: boolean): Uint8Array[] {

@@ -39,6 +39,18 @@ export const MESSAGE_TEMPLATES: readonly RegExp[] = [
     .raw`DICOMDIR not anonymized \(not specified by the standard\): regenerate it from the outputs`,
   String.raw`Held back: burned-in annotation: Burned In Annotation \(0028,0301\) is YES and no ` +
   "Clean Pixel Data rule covers the file",
+  String.raw`Held back: compressed pixel data cannot be cleaned \(Clean Pixel Data rule ${N} ` +
+  String.raw`matches, transfer syntax (?:[0-9.]{1,64}|unknown)\)`,
+  String.raw`Held back: Pixel Data \(7FE0,0010\) follows the end of the header \(tags out of ` +
+  "order\\): Clean Pixel Data rules could not be matched",
+  String.raw`Held back: pixel layout cannot be cleaned \(Clean Pixel Data rule ${N} matches\): ` +
+  String
+    .raw`(?:Rows, Columns or Bits Allocated missing|Bits Allocated ${N} is not 1 or a multiple ` +
+  String
+    .raw`of 8|Samples per Pixel ${N} is not 1 to 4|Bits Allocated 1 with more than one sample|` +
+  String
+    .raw`Number of Frames is not a positive whole number|subsampled YBR layout other than 8-bit ` +
+  "interleaved)",
 ].map((t) => new RegExp(`^${t}$`));
 
 /** The characters any message may use (the brief's safe alphabet). */
@@ -121,8 +133,19 @@ export const IDENTIFIER_TAGS: ReadonlySet<number> = new Set([
 /** Keyed UIDs as `mapUid` writes them, any multiplicity, NUL-padded (core/deid/uid.ts). */
 const KEYED_UIDS = /^(?:2\.25\.\d+)?(?:\\(?:2\.25\.\d+)?)*\0?$/;
 
-/** Problems with a de-identified output: an identifier with a value other than a dummy. */
-export function outputProblems(output: Uint8Array): string[] {
+/**
+ * `--pseudonyms hash` values (core/pseudonyms/hash.ts): Crockford base32 of a keyed HMAC, 16 or
+ * 32 characters — a keyed hash, not the value.
+ */
+const HASH_PSEUDONYM = /^(?:[0-9A-HJKMNP-TV-Z]{16}|[0-9A-HJKMNP-TV-Z]{32})$/;
+/** The identifiers `--pseudonyms` replaces at the top level. */
+const PSEUDONYM_TAGS = new Set([0x00080050, 0x00100010, 0x00100020, 0x00200010]);
+
+/**
+ * Problems with a de-identified output: an identifier with a value other than a dummy (or,
+ * with `pseudonyms`, a hash pseudonym at the top level).
+ */
+export function outputProblems(output: Uint8Array, pseudonyms = false): string[] {
   const problems: string[] = [];
   const parser = new DicomParser();
   let watched: { tag: number; vr: Vr; parts: Uint8Array[] } | undefined;
@@ -154,7 +177,9 @@ export function outputProblems(output: Uint8Array): string[] {
       // A lying VR of UI makes the engine map the value as a UID: a keyed hash, not the value.
       const mapped = watched.vr === "UI" &&
         KEYED_UIDS.test(new TextDecoder("latin1").decode(value));
-      if (!mapped && (!dummy || !sameBytes(value, dummy))) {
+      const pseudonym = pseudonyms && depth === 0 && PSEUDONYM_TAGS.has(watched.tag) &&
+        HASH_PSEUDONYM.test(new TextDecoder("latin1").decode(value).trim());
+      if (!mapped && !pseudonym && (!dummy || !sameBytes(value, dummy))) {
         problems.push(`identifier ${hexTag(watched.tag)} has a ${value.length}-byte value`);
       }
       watched = undefined;

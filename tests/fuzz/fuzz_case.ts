@@ -20,7 +20,21 @@ import { caseSeed, mutate, Rng, truncateAt } from "./mutate.ts";
 /** The key of every fuzz run (fixed, so outputs and failures replay exactly). */
 export const FUZZ_KEY = new TextEncoder().encode("fuzz-key-0123456789abcdef");
 
-const deidentifier = createDeidentifier({ key: FUZZ_KEY });
+/**
+ * `FUZZ_FEATURES=all`: every optional stage on as well — the audit trail, hash pseudonyms and a
+ * Clean Pixel Data rule that matches every file (compressed ones are then held back).
+ */
+const ALL_FEATURES = Deno.env.get("FUZZ_FEATURES") === "all";
+const deidentifier = createDeidentifier({
+  key: FUZZ_KEY,
+  ...(ALL_FEATURES
+    ? {
+      pseudonyms: "hash" as const,
+      pixelRules: [{ match: {}, rectangles: [[0, 0, 16, 16], [3, 5, 4000, 2]] as const }],
+    }
+    : {}),
+});
+const startPipeline = () => deidentifier.start(ALL_FEATURES ? { audit: true } : {}).pipeline;
 
 /** How one pipeline run ended. */
 export type Outcome =
@@ -107,10 +121,10 @@ function pickChunk(rng: Rng, size: number): number {
 export function runCase(bytes: Uint8Array, chunk = 0): CaseResult {
   const problems: string[] = [];
   const codec = run(() => new DicomPipeline(), bytes, chunk);
-  const deid = run(() => deidentifier.start().pipeline, bytes, chunk);
+  const deid = run(startPipeline, bytes, chunk);
   if (chunk !== 0) {
     // Chunk invariance (STYLE.md): the same bytes pushed whole give the same result.
-    const whole = run(() => deidentifier.start().pipeline, bytes, 0);
+    const whole = run(startPipeline, bytes, 0);
     if (!sameOutcome(whole, deid)) problems.push(`deid: chunk ${chunk} and whole differ`);
   }
   for (const [label, o] of [["codec", codec], ["deid", deid]] as const) {
@@ -133,7 +147,7 @@ export function runCase(bytes: Uint8Array, chunk = 0): CaseResult {
   }
   if (deid.kind === "ok") {
     try {
-      problems.push(...outputProblems(deid.output).map((p) => `deid: ${p}`));
+      problems.push(...outputProblems(deid.output, ALL_FEATURES).map((p) => `deid: ${p}`));
     } catch { /* reported by reparse */ }
   }
   const outcome = problems.length ? "bug" : deid.kind;
