@@ -4,6 +4,10 @@
  * final name (rename within one folder is atomic on POSIX file systems).
  */
 import { basename, dirname, join } from "node:path";
+import { exists, existsSync } from "../core/fs/exists.ts";
+
+/** Re-exported: the CLI's callers check outputs through this module. */
+export { exists };
 
 /** An output already exists and `--overwrite` was not given. */
 export class OutputExistsError extends Error {
@@ -72,33 +76,12 @@ export function removeQuietlySync(path: string): void {
   }
 }
 
-function existsSync(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
 /** Removes a file if present; used on every failure path, so it never throws NotFound. */
 export async function removeQuietly(path: string): Promise<void> {
   try {
     await Deno.remove(path);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-}
-
-/** True when something (file, folder or dangling link) is at `path`. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The burned-in guard and Clean Pixel Data (PS3.15 §E.3.1, option 113101) wired into a file's
- * pipeline: a probe before the de-identification stage reads the original header, the
- * de-identification stage asks {@link PixelGuard.check} when its held header is complete
+ * pipeline: the de-identification stage feeds a probe the original events of its held header
+ * and asks {@link PixelGuard.check} when that header is complete
  * (before any output byte, so a held-back file is refused cleanly), and a stage after it
  * blanks the matched rectangles while native Pixel Data streams.
  */

@@ -4,6 +4,7 @@
  * target, renamed into place only when complete: a killed run leaves no manifest under the
  * final name (and never a manifest that silently lacks files).
  */
+import { exists } from "../fs/exists.ts";
 import { basename, dirname, join } from "node:path";
 import { ManifestChain } from "./chain.ts";
 import { fileBody, type FileOutcome, headerBody, type HeaderInfo } from "./records.ts";
@@ -58,7 +59,7 @@ export class ManifestWriter {
 
   /** Creates the partial file and writes the header; refuses an existing target up front. */
   static async open(o: ManifestWriterOptions): Promise<ManifestWriter> {
-    if (!o.overwrite && await present(o.path)) throw new ManifestExistsError(o.path);
+    if (!o.overwrite && await exists(o.path)) throw new ManifestExistsError(o.path);
     const random = crypto.getRandomValues(new Uint32Array(2)).join("");
     await Deno.mkdir(dirname(o.path), { recursive: true });
     const partial = join(dirname(o.path), `.${basename(o.path)}.partial-${random}`);
@@ -101,7 +102,7 @@ export class ManifestWriter {
       await Deno.link(this.#partial, this.#path); // fails if the target appeared meanwhile
     } catch (err) {
       if (err instanceof Deno.errors.AlreadyExists) throw new ManifestExistsError(this.#path);
-      if (await present(this.#path)) throw new ManifestExistsError(this.#path);
+      if (await exists(this.#path)) throw new ManifestExistsError(this.#path);
       return await Deno.rename(this.#partial, this.#path); // no hard links on this file system
     } finally {
       await Deno.remove(this.#partial).catch(() => {});
@@ -132,15 +133,5 @@ export class ManifestWriter {
   async #write(line: string): Promise<void> {
     const bytes = this.#encoder.encode(line + "\n");
     for (let at = 0; at < bytes.length;) at += await this.#file.write(bytes.subarray(at));
-  }
-}
-
-async function present(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
   }
 }
