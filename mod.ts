@@ -9,6 +9,7 @@
  * ```
  */
 import { pipeFile } from "./cli/pipe_file.ts";
+import { KernelCopy } from "./cli/kernel_copy.ts";
 import type { CustomRuleFn } from "./core/deid/actions.ts";
 import { createDeidentifier, type DeidConfig, type FileReport } from "./core/deid/engine.ts";
 import { minimalRows } from "./core/deid/minimal.ts";
@@ -74,7 +75,8 @@ export async function anonymizeFile(
     using input = await Deno.open(inPath);
     {
       using output = await Deno.open(partial, { write: true, createNew: true });
-      await pipeFile(input, output, job.pipeline);
+      using kernel = KernelCopy.open(inPath, input, partial, output);
+      await pipeFile(input, output, job.pipeline, undefined, kernel);
     }
     await Deno.rename(partial, outPath);
   } catch (error) {

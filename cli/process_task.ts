@@ -14,6 +14,7 @@ import { commitPartial, commitPartialSync, removeQuietly, removeQuietlySync } fr
 import { type ChunkTransform, pipeFile, READ_SIZE, writeAll } from "./pipe_file.ts";
 import type { FileResult, FileTask } from "./task.ts";
 import { transformSmall } from "./small_file.ts";
+import { KernelCopy } from "./kernel_copy.ts";
 import { AUDIT, TaskEvidence } from "./manifest_task.ts";
 import { pairsLookup } from "../core/pseudonyms/sequential.ts";
 import { entryChunks, type ZipArchive } from "./zip_source.ts";
@@ -100,7 +101,7 @@ function describe(err: unknown): string {
 async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform): Promise<void> {
   const out = task.output;
   if (task.source.kind === "file" && isSmall(task, ctx)) {
-    return transformSmall(task.source.path, out.kind === "none" ? undefined : out, t);
+    return transformSmall(task.source.path, task.size, out.kind === "none" ? undefined : out, t);
   }
   let sink = NULL_SINK;
   if (out.kind === "dir") await Deno.mkdir(out.dir, { recursive: true });
@@ -121,7 +122,11 @@ async function transformInto(task: FileTask, ctx: TaskContext, t: ChunkTransform
       await writeAll(sink, t.finish());
     } else {
       using file = await Deno.open(src.path);
-      await pipeFile(file, sink, t, progress);
+      // Pixel Data straight from file to file when the sink is a file of ours.
+      using kernel = sink instanceof Deno.FsFile && out.kind !== "none"
+        ? KernelCopy.open(src.path, file, out.partial, sink)
+        : undefined;
+      await pipeFile(file, sink, t, progress, kernel);
     }
   } finally {
     sink.close();

@@ -175,6 +175,15 @@ export class DeidentifyStage implements DicomEventStage {
     return this.#take();
   }
 
+  /**
+   * The current value goes out as it came and nothing is held (no header, no private group
+   * awaiting its creators): its bytes may bypass the pipeline.
+   */
+  passesValueUnseen(): boolean {
+    if (this.#holdback.holding || this.#skip > 0 || this.#cur?.mode !== "pass") return false;
+    return this.#levels.every((level) => !level.pending);
+  }
+
   /** Copies bytes still referenced across pushes (the codec's buffer contract). */
   #ownPending(): void {
     this.#holdback.own();

@@ -59,6 +59,31 @@ export class DicomEncoder {
     return this.#buf.take();
   }
 
+  /**
+   * True when the next bytes of the value now being written would go out exactly as they come:
+   * a dataset value that is neither dropped, nor held before File Meta, nor a DICOMDIR offset,
+   * into an output that is not deflated. `remaining` is what the parser still expects of the
+   * value: a stage that changed the value would leave the two counts apart, so they must agree.
+   * See DicomPipeline.bypass.
+   */
+  bypassable(remaining: number): boolean {
+    return !this.#inMeta && !this.#held && this.#skip === 0 && !this.#dicomdir &&
+      !this.#dropValue && !this.#gatherOffset && this.#valueLeft === remaining &&
+      !this.#buf.deflating;
+  }
+
+  /**
+   * Accounts for `n` (≥ 0) bytes of the current value that the caller copies to the output
+   * itself; returns every byte that must precede them (the caller writes those first).
+   */
+  bypass(n: number): Uint8Array[] {
+    if (!this.bypassable(this.#valueLeft) || n < 0 || n >= this.#valueLeft) {
+      throw new TypeError("DicomEncoder: bypass outside a value that goes out unchanged");
+    }
+    this.#valueLeft -= n;
+    return this.#buf.skip(n);
+  }
+
   /** Ends the output; throws if the events stopped in the middle of a value or sequence. */
   finish(): Uint8Array[] {
     if (this.#held) this.#release();

@@ -74,6 +74,22 @@ export class OutputBuffer {
     return room;
   }
 
+  /**
+   * Counts `n` bytes that the caller writes to the output itself, after the chunks returned
+   * here (everything pending, small writes included). Not while deflating.
+   */
+  skip(n: number): Uint8Array[] {
+    if (this.#deflater) throw new TypeError("OutputBuffer: cannot skip bytes of a deflated output");
+    this.#flushBlock();
+    this.#written += n;
+    return this.take();
+  }
+
+  /** True when the output is being deflated (its bytes are not the encoder's). */
+  get deflating(): boolean {
+    return this.#deflater !== undefined;
+  }
+
   /** The chunks ready so far (small writes stay pending until a block fills or `end()`). */
   take(): Uint8Array[] {
     const out = this.#out;

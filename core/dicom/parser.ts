@@ -140,6 +140,30 @@ export class DicomParser {
   }
 
   /**
+   * How many bytes of the value now streaming the caller may move from input to output itself
+   * ({@link bypass}): all but its last byte, so the value still ends with a normal `value`
+   * event (`last: true`). 0 unless a value is open, nothing is queued (the next input byte is
+   * the value's) and the input is not deflated (its bytes are not the dataset's).
+   */
+  bypassable(): number {
+    if (this.#phase !== "dataset" || this.#inflater || this.#finished) return 0;
+    if (this.#queue.available > 0 || this.#valueLeft < 2) return 0;
+    return this.#valueLeft - 1;
+  }
+
+  /**
+   * Accounts for `n` value bytes that the caller moved itself (see DicomPipeline.bypass): the
+   * parser advances past them without seeing them and emits no event for them.
+   */
+  bypass(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > this.bypassable()) {
+      throw new RangeError(`bypass(${n}) outside the ${this.bypassable()} bypassable bytes`);
+    }
+    this.#valueLeft -= n;
+    this.#offset += n;
+  }
+
+  /**
    * After `push()` or `finish()` threw: the events decoded before the error, which the failed
    * call did not return (see DicomPipeline). Empty otherwise.
    */

@@ -11,6 +11,12 @@ export interface DicomEventStage {
   push(events: DicomEvent[]): DicomEvent[];
   /** Flushes held events at the end of input. */
   finish(): DicomEvent[];
+  /**
+   * True when the value now streaming leaves this stage byte for byte, unseen and unchanged,
+   * and nothing is held: only then may its bytes bypass the pipeline (DicomPipeline.bypass).
+   * A stage without this method never allows it.
+   */
+  passesValueUnseen?(): boolean;
 }
 
 /**
@@ -86,6 +92,35 @@ export class DicomPipeline {
   /** Ends the input; returns the remaining output or throws a DicomParseError. */
   finish(): Uint8Array[] {
     return this.#encode(this.#parsed(() => this.#parser.finish()), true);
+  }
+
+  /**
+   * How many of the next input bytes may go straight to the output without passing through
+   * here (a file copy in the kernel, for Pixel Data): the rest of the value now streaming but
+   * its last byte, when the parser, every stage and the encoder agree that those bytes would
+   * come out unchanged at the next output position. 0 otherwise.
+   */
+  bypassable(): number {
+    const n = this.#parser.bypassable();
+    if (n === 0) return 0;
+    for (const stage of this.#stages) if (!stage.passesValueUnseen?.()) return 0;
+    return this.#encoder.bypassable(n + 1) ? n : 0;
+  }
+
+  /**
+   * Takes `n` ≤ {@link bypassable} input bytes as copied by the caller: returns the output that
+   * must come before them. The caller writes that, then the `n` input bytes unchanged, then
+   * goes on pushing the input that follows them; the output equals that of pushing them.
+   * `bypass(0)` only returns that output, so a caller can write it, copy, and then report the
+   * bytes it did copy (a file may end sooner than its value).
+   */
+  bypass(n: number): Uint8Array[] {
+    const room = this.bypassable();
+    if (room === 0 || !Number.isInteger(n) || n < 0 || n > room) {
+      throw new RangeError(`bypass(${n}): ${room} bytes may bypass`);
+    }
+    if (n > 0) this.#parser.bypass(n);
+    return this.#encoder.bypass(n);
   }
 
   /**
