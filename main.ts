@@ -1,11 +1,6 @@
 // Composition root: parses the sub-command and hands over to the CLI or the server.
-import { anonymize } from "./cli/anonymize.ts";
-import { healthcheck } from "./cli/healthcheck.ts";
-import { versionText } from "./cli/usage.ts";
-import { resetAdminPassword } from "./routes/admin_cli.ts";
-import { serve } from "./routes/serve.ts";
-import { verify } from "./cli/verify.ts";
-import { crosswalk } from "./cli/crosswalk_cmd.ts";
+// Each command's modules are imported when it runs (string literals, so `deno bundle` and
+// `deno compile` still include them): start-up loads only what the command uses.
 
 const USAGE = `Usage: deid <command> [options]
 
@@ -32,23 +27,25 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "anonymize":
     case "dicom-anonymizer":
-      return await anonymize(rest);
+      return await (await import("./cli/anonymize.ts")).anonymize(rest);
     case "serve":
-      await serve(rest);
+      await (await import("./routes/serve.ts")).serve(rest);
       return 0;
     case "admin":
-      if (rest[0] === "reset-password") return await resetAdminPassword(rest.slice(1));
+      if (rest[0] === "reset-password") {
+        return await (await import("./routes/admin_cli.ts")).resetAdminPassword(rest.slice(1));
+      }
       console.error(`error: unknown admin command\n\n${USAGE}`);
       return 2;
     case "healthcheck":
-      return await healthcheck(rest);
+      return await (await import("./cli/healthcheck.ts")).healthcheck(rest);
     case "verify":
-      return await verify(rest);
+      return await (await import("./cli/verify.ts")).verify(rest);
     case "crosswalk":
-      return await crosswalk(rest);
+      return await (await import("./cli/crosswalk_cmd.ts")).crosswalk(rest);
     case "--version":
     case "-V":
-      console.log(versionText());
+      console.log((await import("./cli/usage.ts")).versionText());
       return 0;
     case undefined:
     case "--help":

@@ -7,15 +7,12 @@ import { type AnonymizeArgs, parseAnonymizeArgs, UsageError } from "./args.ts";
 import { removeQuietly, writeTextAtomic } from "./atomic.ts";
 import { type DeidSetup, setupDeid } from "./deid_setup.ts";
 import { type Plan, planRun } from "./plan.ts";
-import { assignPseudonyms } from "./pseudonym_prepass.ts";
 import { runTasks } from "./pool.ts";
 import { Progress } from "./progress.ts";
 import { RunSummary } from "./summary.ts";
-import { RunManifest } from "./manifest_run.ts";
 import type { FileResult } from "./task.ts";
 import { helpText, VERSION, versionText } from "./usage.ts";
 import { UnsafeZipError } from "./zip_source.ts";
-import { ZipSink } from "./zip_sink.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 }; // exit status 128 + n, as shells report it
@@ -38,7 +35,10 @@ export async function anonymize(argv: readonly string[]): Promise<number> {
       allowOutputInsideInput: args.allowOutputInsideInput,
       shard: args.shard,
     });
-    const pseudonymNote = await assignPseudonyms(args, setup, plan);
+    // Option-only modules (pseudonym KV, manifest signing, ZIP output) load when asked for.
+    const pseudonymNote = args.pseudonyms === "sequential"
+      ? await (await import("./pseudonym_prepass.ts")).assignPseudonyms(args, setup, plan)
+      : undefined;
     if (pseudonymNote && !args.quiet) say(pseudonymNote);
     return await execute(args, setup, plan);
   } catch (err) {
@@ -55,11 +55,15 @@ async function execute(args: AnonymizeArgs, setup: DeidSetup, plan: Plan): Promi
   const mode = args.quiet ? "off" : Deno.stderr.isTerminal() ? "tty" : "lines";
   const progress = new Progress(mode, plan.tasks.length, total);
   const summary = new RunSummary();
-  const manifest = await RunManifest.open(args, setup);
+  const manifests = args.manifest === undefined ? undefined : await import("./manifest_run.ts");
+  const manifest = await manifests?.RunManifest.open(args, setup);
   if (manifest) plan.tasks.forEach((t) => (t.manifest = true));
-  const notes = [setup.keyNote, ...plan.notes, ...RunManifest.notes(args, manifest)];
+  const manifestNotes = manifests?.RunManifest.notes(args, manifest) ?? [];
+  const notes = [setup.keyNote, ...plan.notes, ...manifestNotes];
   if (!args.quiet) notes.forEach((n) => progress.message(n));
-  const sink = plan.zip && !args.dryRun ? new ZipSink(plan.zip.path, plan.zip.spoolDir) : undefined;
+  const sink = plan.zip && !args.dryRun
+    ? new (await import("./zip_sink.ts")).ZipSink(plan.zip.path, plan.zip.spoolDir)
+    : undefined;
   if (plan.outDir && !args.dryRun) await Deno.mkdir(plan.outDir, { recursive: true });
   await sink?.start();
   const pending = new Set(plan.tasks.map((t) => t.id));

@@ -4,7 +4,12 @@
  * result. Raw UIDs are hashed here and never cross to the main thread.
  */
 import type { FileJob } from "../core/deid/mod.ts";
-import { deriveHashKey, type FileEvidence, fileEvidence, HashTap } from "../core/manifest/mod.ts";
+// Leaf modules, not core/manifest/mod.ts: every runner loads this file (via process_task.ts);
+// only a --manifest run's main thread needs the writer and the signing key.
+import { fileEvidence } from "../core/manifest/evidence.ts";
+import { HashTap } from "../core/manifest/hash_tap.ts";
+import { deriveHashKey } from "../core/manifest/keys.ts";
+import type { FileEvidence } from "../core/manifest/records.ts";
 import type { ChunkTransform } from "./pipe_file.ts";
 
 /** Start options of a job whose result feeds a manifest. */

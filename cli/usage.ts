@@ -1,5 +1,7 @@
 /** The `anonymize` command's help text and version. */
-import { ACTION_NAMES, DEFAULT_PROFILE, PROFILE_OPTIONS } from "../core/deid/mod.ts";
+// The two leaf modules, not core/deid/mod.ts: `--help` and `--version` need no engine.
+import { ACTION_NAMES } from "../core/deid/actions.ts";
+import { DEFAULT_PROFILE, PROFILE_OPTIONS } from "../core/deid/profile.ts";
 import { MAX_ZIP_RATIO, MAX_ZIP_TOTAL_BYTES } from "./zip_source.ts";
 
 /** The program's version, shown by `--version` and written into `--report` files. */

@@ -2,7 +2,7 @@
  * Reading a ZIP of DICOM files with zip.js over random-access file reads (the archive is never
  * loaded whole, TOOLCHAIN §6), refusing unsafe entry names (zip-slip) and zip bombs.
  */
-import { type Entry, type FileEntry, Reader, ZipReader } from "@zip.js/zip.js";
+import type { Entry, FileEntry, Reader, ZipReader } from "@zip.js/zip.js";
 
 /** Largest total uncompressed size an input archive may declare. */
 export const MAX_ZIP_TOTAL_BYTES = 64 * 1024 ** 3;
@@ -19,35 +19,52 @@ export class UnsafeZipError extends Error {
   }
 }
 
-/** Reads byte ranges of a `Deno.FsFile`; zip.js may ask for several at once, so they queue. */
-class FsFileReader extends Reader<Deno.FsFile> {
-  #file: Deno.FsFile;
-  #queue: Promise<unknown> = Promise.resolve();
+type ZipJs = { ZipReader: typeof ZipReader; FsFileReader: ReturnType<typeof fsFileReaderClass> };
+let zipJs: Promise<ZipJs> | undefined;
 
-  constructor(file: Deno.FsFile) {
-    super(file);
-    this.#file = file;
-  }
+/**
+ * zip.js and the reader built on it, imported with the first archive opened: a run without
+ * ZIP input (and each of its workers) skips zip.js's start-up cost (~15 ms).
+ */
+function loadZipJs(): Promise<ZipJs> {
+  return zipJs ??= import("@zip.js/zip.js").then((z) => ({
+    ZipReader: z.ZipReader,
+    FsFileReader: fsFileReaderClass(z.Reader),
+  }));
+}
 
-  override async init(): Promise<void> {
-    this.size = (await this.#file.stat()).size;
-  }
+/** zip.js's `Reader`, subclassed once zip.js is loaded. */
+function fsFileReaderClass(Base: typeof Reader) {
+  /** Reads byte ranges of a `Deno.FsFile`; zip.js may ask for several at once, so they queue. */
+  return class FsFileReader extends Base<Deno.FsFile> {
+    #file: Deno.FsFile;
+    #queue: Promise<unknown> = Promise.resolve();
 
-  override readUint8Array(offset: number, length: number): Promise<Uint8Array> {
-    const result = this.#queue.then(async () => {
-      await this.#file.seek(offset, Deno.SeekMode.Start);
-      const data = new Uint8Array(length);
-      let got = 0;
-      while (got < length) {
-        const n = await this.#file.read(data.subarray(got));
-        if (n === null) return data.subarray(0, got);
-        got += n;
-      }
-      return data;
-    });
-    this.#queue = result.catch(() => undefined);
-    return result;
-  }
+    constructor(file: Deno.FsFile) {
+      super(file);
+      this.#file = file;
+    }
+
+    override async init(): Promise<void> {
+      this.size = (await this.#file.stat()).size;
+    }
+
+    override readUint8Array(offset: number, length: number): Promise<Uint8Array> {
+      const result = this.#queue.then(async () => {
+        await this.#file.seek(offset, Deno.SeekMode.Start);
+        const data = new Uint8Array(length);
+        let got = 0;
+        while (got < length) {
+          const n = await this.#file.read(data.subarray(got));
+          if (n === null) return data.subarray(0, got);
+          got += n;
+        }
+        return data;
+      });
+      this.#queue = result.catch(() => undefined);
+      return result;
+    }
+  };
 }
 
 /** One file entry of an archive, under its checked relative path. */
@@ -83,6 +100,7 @@ export class ZipArchive {
 
   /** Opens `path` and reads its central directory; throws UnsafeZipError when it is no ZIP. */
   static async open(path: string): Promise<ZipArchive> {
+    const { ZipReader, FsFileReader } = await loadZipJs();
     const file = await Deno.open(path);
     const reader = new ZipReader(new FsFileReader(file), { useWebWorkers: false });
     try {
