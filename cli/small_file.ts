@@ -4,8 +4,7 @@
  * the de-identification itself; the pool runs this in worker threads, so blocking is harmless.
  */
 import { concat } from "../core/dicom/file_meta.ts";
-import { type ChunkTransform, MIN_BYPASS, READ_SIZE } from "./pipe_file.ts";
-import { KernelCopy } from "./kernel_copy.ts";
+import { type ChunkTransform, READ_SIZE } from "./pipe_file.ts";
 import type { TaskOutput } from "./task.ts";
 
 /**
@@ -35,93 +34,37 @@ function readWhole(path: string): Uint8Array {
   }
 }
 
-/**
- * What the first read of a file that may take the kernel copy asks for: enough for a header,
- * while Pixel Data beyond it stays unread for the copy.
- */
-const HEAD = 64 * 1024;
-
 /** Folders already created in this process (mkdir -p once per folder, not once per file). */
 const madeDirs = new Set<string>();
-
-/** An output's partial file, created new (its folder made first, once per folder). */
-function createPartial(out: Exclude<TaskOutput, { kind: "none" }>): Deno.FsFile {
-  if (out.kind === "dir" && !madeDirs.has(out.dir)) {
-    Deno.mkdirSync(out.dir, { recursive: true });
-    madeDirs.add(out.dir);
-  }
-  try {
-    return Deno.openSync(out.partial, { write: true, createNew: true });
-  } catch (err) {
-    // The folder went away since this process made it (another run cleaned up): make it again.
-    if (!(err instanceof Deno.errors.NotFound) || out.kind !== "dir") throw err;
-    Deno.mkdirSync(out.dir, { recursive: true });
-    return Deno.openSync(out.partial, { write: true, createNew: true });
-  }
-}
-
-/** Writes every chunk fully; returns the bytes written. */
-function writeAllSync(file: Deno.FsFile, chunks: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const chunk of chunks) {
-    let from = 0;
-    while (from < chunk.length) from += file.writeSync(chunk.subarray(from));
-    total += chunk.length;
-  }
-  return total;
-}
 
 /** Transforms `src` into `out`'s partial file (nothing for a dry run). */
 export function transformSmall(
   src: string,
-  size: number,
   out: Exclude<TaskOutput, { kind: "none" }> | undefined,
   t: ChunkTransform,
 ): void {
-  if (out && t.bypassable && size >= HEAD + MIN_BYPASS) return transformWithCopy(src, out, t);
   // Every chunk below may be a view of the shared buffer: all are written before it is reused.
   const chunks = [...t.push(readWhole(src)), ...t.finish()];
   if (!out) return;
-  using file = createPartial(out);
-  writeAllSync(file, chunks);
-}
-
-/**
- * Reads the first {@link HEAD} bytes (the header, typically, and the start of Pixel Data), then
- * lets the kernel copy what the pipeline lets bypass it (cli/kernel_copy.ts), then reads on.
- * Without a kernel copy this is a plain read/write loop.
- */
-function transformWithCopy(
-  src: string,
-  out: Exclude<TaskOutput, { kind: "none" }>,
-  t: ChunkTransform,
-): void {
-  const buffer = shared ??= new Uint8Array(READ_SIZE);
-  using input = Deno.openSync(src);
-  using file = createPartial(out);
-  using kernel = KernelCopy.open(src, input, out.partial, file);
-  let copying = kernel !== undefined;
-  let total = 0;
-  let written = 0;
-  for (;;) {
-    const room = copying ? t.bypassable!() : 0;
-    if (kernel && room >= MIN_BYPASS) {
-      written += writeAllSync(file, t.bypass!(0));
-      const copied = kernel.copySync(total, written, room);
-      if (copied > 0) {
-        written += writeAllSync(file, t.bypass!(copied)) + copied;
-        total += copied;
-        input.seekSync(total, Deno.SeekMode.Start);
-        file.seekSync(written, Deno.SeekMode.Start);
-      }
-      // A short copy (the file ended, or the kernel refused): reading goes on from `total`.
-      copying = copied === room;
-      continue;
-    }
-    const n = input.readSync(total === 0 ? buffer.subarray(0, HEAD) : buffer);
-    if (n === null) break;
-    total += n;
-    written += writeAllSync(file, t.push(buffer.subarray(0, n)));
+  if (out.kind === "dir" && !madeDirs.has(out.dir)) {
+    Deno.mkdirSync(out.dir, { recursive: true });
+    madeDirs.add(out.dir);
   }
-  writeAllSync(file, t.finish());
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(out.partial, { write: true, createNew: true });
+  } catch (err) {
+    // The folder went away since this process made it (another run cleaned up): make it again.
+    if (!(err instanceof Deno.errors.NotFound) || out.kind !== "dir") throw err;
+    Deno.mkdirSync(out.dir, { recursive: true });
+    file = Deno.openSync(out.partial, { write: true, createNew: true });
+  }
+  try {
+    for (const chunk of chunks) {
+      let from = 0;
+      while (from < chunk.length) from += file.writeSync(chunk.subarray(from));
+    }
+  } finally {
+    file.close();
+  }
 }

@@ -1,6 +1,6 @@
 // The CLI's kernel copy of Pixel Data (cli/kernel_copy.ts) against the same run with it off:
-// byte-identical outputs, on slices (the small-file path) and a multi-frame file (the streamed
-// path), and the same failure for a file cut inside Pixel Data.
+// byte-identical outputs for a study whose multi-frame file takes the streamed path (the copy)
+// beside slices that do not, and the same failure for a file cut inside Pixel Data.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { listTree, makeStudy, runCli, withTempDir } from "./cli_helpers.ts";
