@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../core/log/logger.ts";
-import { clientAborted } from "./errors.ts";
 
 /** What a handler adds to its request's log line. */
 export interface RequestNote {
@@ -36,7 +35,11 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, log: Log
     const note = notes.get(req) ?? {};
     readMarks.set(socket, socket.bytesRead);
     const status = res.writableFinished ? res.statusCode : 0; // 0: aborted mid-response
-    log(status >= 500 || status === 0 ? "warn" : "info", "request", {
+    // A response torn down with no error of ours is the client hanging up: mid-upload, or
+    // mid-download (a browser that leaves a page cancels its fetches). That is routine, not a
+    // server fault, so it is logged at info; a teardown after an error of ours stays a warning.
+    const aborted = status === 0 && (note.error === undefined || note.error === "ClientAborted");
+    log(status >= 500 || (status === 0 && !aborted) ? "warn" : "info", "request", {
       method: req.method,
       route: note.route ?? "(unmatched)",
       status,
@@ -45,7 +48,7 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, log: Log
       ms: Math.round(performance.now() - start),
       batch: note.batch,
       // A client that hangs up mid-upload closes the response before its handler notices.
-      error: note.error ?? (status === 0 && clientAborted(req) ? "ClientAborted" : undefined),
+      error: note.error ?? (aborted ? "ClientAborted" : undefined),
     });
   });
 }

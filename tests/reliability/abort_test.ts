@@ -15,7 +15,40 @@ const CT = await Deno.readFile(
 const DECLARED = String(50 * 1024 * 1024);
 
 /** Open file descriptors of this process (the in-process server's included). */
-const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+/**
+ * Descriptors of this process that belong to the test server: sockets whose local port is the
+ * server's (from /proc/net/tcp*) and files under its data dir. Counting every descriptor of the
+ * process would count other test modules' too: `deno test --parallel` runs them alongside.
+ */
+function serverFds(t: TestServer): number {
+  const port = new URL(t.url).port;
+  const portHex = Number(port).toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(table);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && cols[1].endsWith(`:${portHex}`)) inodes.add(cols[9]);
+    }
+  }
+  let n = 0;
+  for (const e of Deno.readDirSync("/proc/self/fd")) {
+    let target: string;
+    try {
+      target = Deno.readLinkSync(`/proc/self/fd/${e.name}`);
+    } catch {
+      continue; // closed meanwhile
+    }
+    const socket = /^socket:\[(\d+)\]$/.exec(target);
+    if ((socket && inodes.has(socket[1])) || target.startsWith(t.dir)) n++;
+  }
+  return n;
+}
 
 /** Starts an upload, sends `first`, waits until the server has acted on it, then aborts. */
 async function abortMidUpload(
@@ -55,7 +88,7 @@ Deno.test("POST /api/anonymize and PUT /api/batches/:id/files/* free everything 
     };
     await warm(); // every route's lazy state exists before the baseline
     await sleep(100);
-    const baseline = openFds();
+    const baseline = serverFds(t);
     const logged = () => t.logs.length;
     for (let round = 0; round < 3; round++) {
       // Streaming: output is already flowing back when the client vanishes.
@@ -107,7 +140,7 @@ Deno.test("POST /api/anonymize and PUT /api/batches/:id/files/* free everything 
     const status = await (await fetch(`${t.url}/api/batches/${id}`, { headers: AUTH })).json();
     assert.deepEqual(status.files.map((f: { path: string }) => f.path), ["study/IM0001.dcm"]);
     // Nothing leaked: descriptors back to the baseline (sockets and temp files closed).
-    await waitFor(`fds back to ${baseline}`, () => openFds() <= baseline + 1, 5_000);
+    await waitFor(`server fds back to ${baseline}`, () => serverFds(t) <= baseline + 1, 5_000);
     // Aborts are the client's doing: request lines say so, and no error line is written.
     const aborted = t.logs.filter((l) => l.includes('"ClientAborted"'));
     assert.equal(aborted.length, 9, t.logs.join("\n"));
