@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
+import { firstDifference } from "../tests/support/first_difference.ts";
 import { join } from "node:path";
 import { KernelCopy } from "./kernel_copy.ts";
-
-/**
- * Where two byte ranges first differ (-1: nowhere). node:assert's deepEqual would print a
- * diff of every element of a large array, which takes minutes.
- */
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  return a.findIndex((v, i) => v !== b[i]);
-}
 
 /** A temp folder with `in.bin` (a byte pattern of `size`) and an empty `out.bin`. */
 async function pair(size: number) {

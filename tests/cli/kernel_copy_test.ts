@@ -2,18 +2,13 @@
 // byte-identical outputs for a study whose multi-frame file takes the streamed path (the copy)
 // beside slices that do not, and the same failure for a file cut inside Pixel Data.
 import assert from "node:assert/strict";
+import { firstDifference } from "../support/first_difference.ts";
 import { join } from "node:path";
 import { listTree, makeStudy, runCli, withTempDir } from "./cli_helpers.ts";
 import { phiCheck } from "../support/anonymize_tree.ts";
 import { dcmdumpCheck } from "../support/independent_reader.ts";
 
 const OFF = { DEID_KERNEL_COPY: "off" };
-
-/** Where two byte arrays first differ (-1: nowhere); node:assert would diff every byte. */
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  return a.findIndex((v, i) => v !== b[i]);
-}
 
 Deno.test("anonymize writes the same bytes with and without the kernel copy", async () => {
   await withTempDir(async (dir) => {
