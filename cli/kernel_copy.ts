@@ -18,11 +18,6 @@ const SYMBOLS = {
   copy_file_range: {
     parameters: ["i32", "buffer", "i32", "buffer", "usize", "u32"],
     result: "isize",
-  },
-  copy_file_range_async: {
-    name: "copy_file_range",
-    parameters: ["i32", "buffer", "i32", "buffer", "usize", "u32"],
-    result: "isize",
     nonblocking: true,
   },
 } as const;
@@ -110,28 +105,18 @@ export class KernelCopy implements BypassTarget, Disposable {
   }
 
   /**
-   * Copies up to `n` bytes from input offset `from` to output offset `to`; returns how many
-   * it copied: fewer when the input ends first or the kernel refuses (then the caller reads
-   * and writes the rest itself, and meets the same end of file or error there).
+   * Copies up to `n` bytes from input offset `from` to output offset `to`, on a thread of
+   * Deno's, reporting each slice copied to `onCopied`; returns how many it copied: fewer when
+   * the input ends first or the kernel refuses (then the caller reads and writes the rest
+   * itself, and meets the same end of file or error there).
    */
-  copySync(from: number, to: number, n: number): number {
-    let done = 0;
-    while (done < n && !this.#failed) {
-      const got = this.#call(from + done, to + done, Math.min(n - done, SLICE));
-      if (got <= 0) break;
-      done += got;
-    }
-    return done;
-  }
-
-  /** {@link copySync} on a thread of Deno's, reporting each slice copied to `onCopied`. */
   async copy(from: number, to: number, n: number, onCopied?: (n: number) => void): Promise<number> {
     let done = 0;
     while (done < n && !this.#failed) {
       this.#inOffset[0] = BigInt(from + done);
       this.#outOffset[0] = BigInt(to + done);
       const got = Number(
-        await this.#libc.copy_file_range_async(
+        await this.#libc.copy_file_range(
           this.#in,
           new Uint8Array(this.#inOffset.buffer),
           this.#out,
@@ -158,24 +143,6 @@ export class KernelCopy implements BypassTarget, Disposable {
   close(): void {
     if (this.#in >= 0) this.#libc.close(this.#in);
     if (this.#out >= 0) this.#libc.close(this.#out);
-  }
-
-  #call(from: number, to: number, n: number): number {
-    this.#inOffset[0] = BigInt(from);
-    this.#outOffset[0] = BigInt(to);
-    const got = Number(
-      this.#libc.copy_file_range(
-        this.#in,
-        new Uint8Array(this.#inOffset.buffer),
-        this.#out,
-        new Uint8Array(this.#outOffset.buffer),
-        BigInt(n),
-        0,
-      ),
-    );
-    if (got < 0) this.#failed = true;
-    else KernelCopy.bytesCopied += got;
-    return got;
   }
 
   #stat(fd: number): Deno.FileInfo {

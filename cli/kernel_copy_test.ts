@@ -15,15 +15,15 @@ async function pair(size: number) {
   return { dir, bytes, src, dst, input, output };
 }
 
-Deno.test("KernelCopy.copySync() copies a range to another offset and stops at the end of input", async () => {
+Deno.test("KernelCopy.copy() copies a range to another offset and stops at the end of input", async () => {
   const p = await pair(300_000);
   try {
     using copy = KernelCopy.open(p.src, p.input, p.dst, p.output);
     assert.ok(copy, "copy_file_range through FFI is available on this Linux");
-    assert.equal(copy.copySync(1000, 10, 200_000), 200_000);
+    assert.equal(await copy.copy(1000, 10, 200_000), 200_000);
     // Past the end: only what is there.
-    assert.equal(copy.copySync(250_000, 200_010, 100_000), 50_000);
-    assert.equal(copy.copySync(300_000, 250_010, 10), 0);
+    assert.equal(await copy.copy(250_000, 200_010, 100_000), 50_000);
+    assert.equal(await copy.copy(300_000, 250_010, 10), 0);
     const out = await Deno.readFile(p.dst);
     assert.equal(out.length, 250_010);
     assert.equal(firstDifference(out.subarray(0, 10), new Uint8Array(10)), -1, "before `to`");

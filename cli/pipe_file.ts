@@ -15,7 +15,7 @@ export interface ChunkTransform {
  * Values shorter than this are read and written as usual: a kernel copy costs a few system
  * calls more, which only pays for itself on bulk data (Pixel Data).
  */
-export const MIN_BYPASS = 64 * 1024;
+const MIN_BYPASS = 64 * 1024;
 
 /** Where a kernel copy can move bypassed bytes (cli/kernel_copy.ts), with both files' handles. */
 export interface BypassTarget {
