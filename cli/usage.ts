@@ -84,6 +84,8 @@ Run:
 Exit status: 0 all DICOM files done or held back, 1 some failed, 2 usage error.
 Held back (burned-in annotation, or pixels a rule covers but cannot clean: compressed or an
 unsupported layout): no output, original untouched, listed in the summary and --report.
+Inputs of 1 MiB and more have their unchanged Pixel Data copied file to file by the kernel
+(Linux); DEID_KERNEL_COPY=off reads and writes it instead (same output bytes).
 Input ZIPs over ${
     MAX_ZIP_TOTAL_BYTES / 1024 ** 3
   } GiB uncompressed, or packed over ${MAX_ZIP_RATIO}:1, are refused.
