@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { inflateSync } from "fflate";
 import { OutputBuffer } from "./output_buffer.ts";
+import { concat } from "./file_meta.ts";
 
 Deno.test("OutputBuffer.end() pads an odd deflated stream with one zero that inflaters ignore", () => {
   for (const n of [1, 100, 5000, 70_000]) {
@@ -9,18 +10,11 @@ Deno.test("OutputBuffer.end() pads an odd deflated stream with one zero that inf
     buffer.startDeflate();
     const data = new Uint8Array(n).map((_, i) => (i * 7919) % 251);
     buffer.write(data);
-    const out = concatAll([...buffer.take(), ...buffer.end()]);
+    const out = concat([...buffer.take(), ...buffer.end()]);
     assert.equal(out.length % 2, 0, `${n} bytes deflated to an odd length`);
     assert.deepEqual(inflateSync(out.subarray(4)), data);
   }
 });
-
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) out.set(p, (at += p.length) - p.length);
-  return out;
-}
 
 Deno.test("OutputBuffer.write() coalesces small writes and passes large ones through", () => {
   const buffer = new OutputBuffer();

@@ -6,6 +6,7 @@
  */
 import type { DicomEvent } from "../dicom/events.ts";
 import { latin1String } from "../dicom/latin1.ts";
+import { concat } from "../dicom/file_meta.ts";
 import type { HeaderFields } from "./header.ts";
 
 const SHARED_FG = 0x52009229, PER_FRAME_FG = 0x52009230;
@@ -117,7 +118,7 @@ export class HeaderCollector {
   #store(): void {
     const g = this.#gathering!;
     this.#gathering = undefined;
-    const bytes = this.#parts.length === 1 ? this.#parts[0] : joined(this.#parts);
+    const bytes = concat(this.#parts);
     const into = g.into as Record<string, unknown>;
     if (g.kind === "raw") {
       if (g.index === undefined) into[g.field] = true;
@@ -137,14 +138,4 @@ export class HeaderCollector {
       if (first !== "" && Number.isFinite(Number(first))) into[g.field] = Number(first);
     }
   }
-}
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * no text value of the input; de-identified outputs hold no value of a direct identifier.
  */
 import { concat } from "../../core/dicom/file_meta.ts";
+import { firstDifference } from "../support/first_difference.ts";
 import { type DicomEvent, DicomParser } from "../../core/dicom/mod.ts";
 import { isTextVr, type Vr } from "../../core/dicom/vr.ts";
 import { dummyValue } from "../../core/deid/dummy.ts";
@@ -197,5 +198,5 @@ function hexTag(t: number): string {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return firstDifference(a, b) === -1;
 }

@@ -17,6 +17,8 @@ import { messageProblems, outputProblems, textValues } from "./checks.ts";
 import { type Layout, layoutOf } from "./layout.ts";
 import { caseSeed, mutate, Rng, truncateAt } from "./mutate.ts";
 import { runWithBypass } from "../support/run_bypass.ts";
+import { firstDifference } from "../support/first_difference.ts";
+import { concat } from "../../core/dicom/file_meta.ts";
 
 /** The key of every fuzz run (fixed, so outputs and failures replay exactly). */
 export const FUZZ_KEY = new TextEncoder().encode("fuzz-key-0123456789abcdef");
@@ -175,7 +177,7 @@ function run(
       out.push(...pipeline.push(bytes.subarray(at, at + step)));
     }
     out.push(...pipeline.finish());
-    return { kind: "ok", output: join(out) };
+    return { kind: "ok", output: concat(out) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const expected = err instanceof DicomParseError || err instanceof DeidValueError ||
@@ -209,19 +211,7 @@ function sameOutcome(a: Outcome, b: Outcome): boolean {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return firstDifference(a, b) === -1;
 }
 
 /** The one-line summary of a result printed by the command line and the workers. */

@@ -4,6 +4,8 @@
  * central directory lie about names, sizes or file types in ways no ZIP library would.
  */
 import { deflateSync } from "fflate";
+// CRC-32 as ZIP uses it (APPNOTE §4.4.7) is the one PNG uses.
+import { crc32 } from "../../core/preview/png.ts";
 
 /** One entry as it should appear in the archive. */
 export interface RawEntry {
@@ -21,23 +23,6 @@ export interface RawEntry {
   readonly sameLieInLocal?: boolean;
   /** Unix mode bits for the external attributes (e.g. 0o120777 for a symlink). */
   readonly unixMode?: number;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 as ZIP uses it (APPNOTE §4.4.7). */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** A growable little-endian byte writer. */
